@@ -1,0 +1,121 @@
+package io.nonetd;
+
+import io.nonetd.activation.ListenFds;
+import io.nonetd.config.ConfigException;
+import io.nonetd.config.ServiceConfig;
+import io.nonetd.config.ServiceConfigParser;
+import io.nonetd.container.Host;
+import io.nonetd.daemon.Daemon;
+import io.nonetd.daemon.Listener;
+import io.nonetd.log.Log;
+import io.nonetd.net.ListenAddress;
+import io.nonetd.os.Fd;
+import io.nonetd.os.Poller;
+import io.nonetd.os.Sockets;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import sun.misc.Signal;
+
+/**
+ * The only place that reads the environment and exits. The lifecycle, in order: parse options,
+ * load config, adopt sockets, serve, stop. Exit codes: 0 stopped cleanly, 1 failed,
+ * 2 bad usage, 78 bad configuration (EX_CONFIG).
+ */
+public final class Main {
+    static final int EXIT_FAILURE = 1, EXIT_USAGE = 2, EXIT_CONFIG = 78;
+    static final String VERSION = "0.1.0";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("nonetd: " + e.getMessage() + "\n\n" + Options.USAGE);
+            return EXIT_USAGE;
+        }
+        if (options.help()) {
+            System.out.print(Options.USAGE);
+            return 0;
+        }
+        if (options.version()) {
+            System.out.println("nonetd " + VERSION);
+            return 0;
+        }
+        if (options.debug()) Log.enableDebug();
+        try {
+            if (options.checkConfig() != null) {
+                ServiceConfigParser.load(options.checkConfig());
+                System.out.println(options.checkConfig() + ": OK");
+                return 0;
+            }
+            return serve(options);
+        } catch (ConfigException e) {
+            Log.error(e.getMessage());
+            return EXIT_CONFIG;
+        } catch (IOException | IllegalArgumentException e) {
+            Log.error(e.getMessage());
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static int serve(Options options) throws ConfigException, IOException {
+        Host host = Host.detect();
+        if (host.nspawn() == null) {
+            Log.error("systemd-nspawn not found in /usr/bin or /bin; install the systemd-container package");
+            return EXIT_FAILURE;
+        }
+        List<ListenFds.Passed> passed = ListenFds.parse(System.getenv(), ProcessHandle.current().pid());
+        List<Listener> listeners = passed.isEmpty() ? bind(options) : adopt(passed, options);
+        if (listeners.isEmpty()) {
+            Log.error("No sockets to listen on: start nonetd through a systemd .socket unit, or give --listen ADDRESS");
+            return EXIT_USAGE;
+        }
+        Log.info("nonetd " + VERSION + " starting: " + listeners.size() + " socket(s), "
+                + (host.systemdBooted() ? "systemd is PID 1: containers get their own scope" : "systemd is not PID 1: nspawn runs with --register=no --keep-unit"));
+        try (Poller poller = new Poller()) {
+            Daemon daemon = new Daemon(poller, host, listeners, options.leaveSessions());
+            Signal.handle(new Signal("TERM"), s -> daemon.requestStop("SIGTERM"));
+            Signal.handle(new Signal("INT"), s -> daemon.requestStop("SIGINT"));
+            daemon.serve();
+        }
+        return 0;
+    }
+
+    private static List<Listener> adopt(List<ListenFds.Passed> passed, Options options) throws ConfigException, IOException {
+        if (!options.listen().isEmpty()) Log.warning("systemd passed " + passed.size() + " socket(s); ignoring --listen");
+        List<Listener> listeners = new ArrayList<>();
+        // Load every config before adopting: a bad file must refuse to start before anything is accepted.
+        List<ServiceConfig> services = new ArrayList<>();
+        for (ListenFds.Passed p : passed) services.add(serviceFor(options, p.name()));
+        for (int i = 0; i < passed.size(); i++) {
+            Fd fd = Sockets.adopt(passed.get(i).fd());
+            listeners.add(new Listener(fd, Sockets.localAddress(fd) + " (fd " + fd.fd() + ", '" + passed.get(i).name() + "')", services.get(i)));
+        }
+        return listeners;
+    }
+
+    private static List<Listener> bind(Options options) throws ConfigException, IOException {
+        ServiceConfig service = serviceFor(options, null);
+        List<Listener> listeners = new ArrayList<>();
+        for (ListenAddress a : options.listen()) {
+            listeners.add(new Listener(Sockets.listen(a, 128), a.toString(), service));
+        }
+        return listeners;
+    }
+
+    private static ServiceConfig serviceFor(Options options, String fdName) throws ConfigException {
+        if (options.command() != null) return ServiceConfigParser.fromCommand(options.command());
+        if (options.config() != null) return ServiceConfigParser.load(options.config());
+        if (fdName == null || fdName.equals("unknown") || !fdName.matches("[A-Za-z0-9_.@-]+")) {
+            throw new IllegalArgumentException("--config-dir needs every socket to have FileDescriptorName=NAME; got '" + fdName + "'");
+        }
+        return ServiceConfigParser.load(options.configDir().resolve(fdName + ".conf"));
+    }
+}

@@ -1,0 +1,37 @@
+package io.nonetd.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One service, as loaded from {@code /etc/nonetd/NAME.conf} or built from a command line.
+ * Immutable: a running session keeps the config it was started with.
+ */
+public record ServiceConfig(String name, String source, Service service, Container container) {
+
+    /** How the connection reaches the payload. */
+    public enum Handoff {
+        /** stdin and stdout, inetd style. */
+        STDIO,
+        /** fd 3 with LISTEN_FDS=1, LISTEN_PID and LISTEN_FDNAMES=connection, as sd_listen_fds expects. */
+        LISTEN_FDS
+    }
+
+    /** [Service]: what runs and how it gets the connection. ExecStart words are fully expanded. */
+    public record Service(List<String> execStart, Handoff handoff, Map<String, String> environment, Duration stopTimeout) {}
+
+    /** One Bind= or BindReadOnly=; the target equals the source when not given. */
+    public record Bind(String source, String target, boolean readOnly) {}
+
+    /**
+     * [Container]: the image. A null directory means the embedded default: a fresh tmpfs root
+     * with the host's /usr read-only ({@code -D / --volatile=yes}).
+     */
+    public record Container(Path directory, String volatileMode, boolean readOnly, String privateUsers, List<Bind> binds) {
+        public boolean embedded() {
+            return directory == null;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.nonetd.container;
+
+import io.nonetd.config.ServiceConfig;
+import io.nonetd.net.Peer;
+import io.nonetd.os.Child;
+import io.nonetd.os.Fd;
+import io.nonetd.os.OsException;
+import io.nonetd.os.Pipe;
+import io.nonetd.os.Spawner;
+import io.nonetd.os.Spawner.Placement;
+import java.util.List;
+
+/**
+ * Starts the container for one accepted connection. Called on the daemon's loop thread. The
+ * child's fd table is exactly: the connection (as stdin+stdout, or as fd 3), a pipe for its
+ * output on the other standard fds, /dev/null for stdin with fd 3; nothing else.
+ */
+public final class Launcher {
+    private final Host host;
+
+    public Launcher(Host host) {
+        this.host = host;
+    }
+
+    /**
+     * Spawns nspawn for {@code conn}. The caller keeps ownership of {@code conn} and must close
+     * it right after, so that the client sees EOF as soon as the service closes its end.
+     */
+    public Session launch(String id, ServiceConfig config, Peer peer, Fd conn) throws OsException {
+        String machine = SessionId.machineName(config.name(), id);
+        NspawnCommand.Launch launch = NspawnCommand.build(config, id, machine, peer, host);
+        Pipe output = Pipe.open();
+        try (Fd writeEnd = output.writeEnd()) {
+            List<Placement> fds = config.service().handoff() == ServiceConfig.Handoff.STDIO
+                    ? List.of(Placement.of(0, conn), Placement.of(1, conn), Placement.of(2, writeEnd))
+                    : List.of(Placement.devNull(0, false), Placement.of(1, writeEnd), Placement.of(2, writeEnd), Placement.of(3, conn));
+            int pid = Spawner.spawn(launch.path(), launch.argv(), launch.env(), fds);
+            Child child;
+            try {
+                child = Child.adopt(pid);
+            } catch (OsException e) {
+                Child.killAndWait(pid);
+                throw e;
+            }
+            return new Session(id, config, peer, machine, child, output.readEnd());
+        } catch (OsException | RuntimeException e) {
+            output.readEnd().close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.nonetd.container;
+
+import io.nonetd.config.ServiceConfig;
+import io.nonetd.net.Peer;
+import io.nonetd.os.Child;
+import io.nonetd.os.Fd;
+import java.time.Instant;
+
+/**
+ * One connection's container: created by {@link Launcher}, then owned by the daemon's loop
+ * thread until it is reaped. Owns the nspawn child (and its pidfd) and the read end of the
+ * pipe that carries nspawn's and the service's stdout/stderr.
+ */
+public final class Session implements AutoCloseable {
+    private final String id;
+    private final ServiceConfig config;
+    private final Peer peer;
+    private final String machine;
+    private final Child child;
+    private final Fd output;
+    private final Instant started = Instant.now();
+    private final long startNanos = System.nanoTime();
+
+    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output) {
+        this.id = id;
+        this.config = config;
+        this.peer = peer;
+        this.machine = machine;
+        this.child = child;
+        this.output = output;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ServiceConfig config() {
+        return config;
+    }
+
+    public Peer peer() {
+        return peer;
+    }
+
+    public String machine() {
+        return machine;
+    }
+
+    public Child child() {
+        return child;
+    }
+
+    public Fd output() {
+        return output;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** "[3fa9c01e]", the prefix of every log line about this session. */
+    public String tag() {
+        return "[" + id + "]";
+    }
+
+    @Override
+    public void close() {
+        child.close();
+        output.close();
+    }
+}

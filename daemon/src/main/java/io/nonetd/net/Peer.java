@@ -1,0 +1,47 @@
+package io.nonetd.net;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The client of one connection, as the daemon saw it when it accepted. For unix sockets the
+ * kernel's SO_PEERCRED credentials stand in for address and port.
+ */
+public record Peer(Family family, String address, int port, int pid, int uid, int gid) {
+    public enum Family { INET, INET6, UNIX }
+
+    public static Peer inet(String address, int port) {
+        return new Peer(Family.INET, address, port, -1, -1, -1);
+    }
+
+    public static Peer inet6(String address, int port) {
+        return new Peer(Family.INET6, address, port, -1, -1, -1);
+    }
+
+    public static Peer unix(int pid, int uid, int gid) {
+        return new Peer(Family.UNIX, "unix", 0, pid, uid, gid);
+    }
+
+    /** The variables a service sees: REMOTE_ADDR and REMOTE_PORT, or the peer's credentials. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("REMOTE_ADDR", address);
+        if (family == Family.UNIX) {
+            env.put("REMOTE_PID", Integer.toString(pid));
+            env.put("REMOTE_UID", Integer.toString(uid));
+            env.put("REMOTE_GID", Integer.toString(gid));
+        } else {
+            env.put("REMOTE_PORT", Integer.toString(port));
+        }
+        return env;
+    }
+
+    @Override
+    public String toString() {
+        return switch (family) {
+            case INET -> address + ":" + port;
+            case INET6 -> "[" + address + "]:" + port;
+            case UNIX -> "unix(pid=" + pid + ",uid=" + uid + ",gid=" + gid + ")";
+        };
+    }
+}

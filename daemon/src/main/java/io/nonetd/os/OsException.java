@@ -1,0 +1,17 @@
+package io.nonetd.os;
+
+import java.io.IOException;
+
+/** A failed system call: which call, on what, and errno's text. */
+public final class OsException extends IOException {
+    private final int errno;
+
+    OsException(String call, int errno, String reason) {
+        super(call + ": " + reason);
+        this.errno = errno;
+    }
+
+    public int errno() {
+        return errno;
+    }
+}

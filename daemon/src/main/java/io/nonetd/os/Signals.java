@@ -1,0 +1,38 @@
+package io.nonetd.os;
+
+/** Linux signal numbers nonetd sends or reports. */
+public final class Signals {
+    public static final int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGTERM = 15;
+
+    private Signals() {}
+
+    public static String name(int signal) {
+        return switch (signal) {
+            case 1 -> "HUP";
+            case 2 -> "INT";
+            case 3 -> "QUIT";
+            case 6 -> "ABRT";
+            case 9 -> "KILL";
+            case 11 -> "SEGV";
+            case 13 -> "PIPE";
+            case 15 -> "TERM";
+            default -> "SIG" + signal;
+        };
+    }
+
+    /** Parses "TERM", "SIGTERM" or "15". */
+    public static int parse(String text) {
+        String t = text.trim().toUpperCase();
+        if (t.startsWith("SIG")) t = t.substring(3);
+        for (int s = 1; s < 32; s++) {
+            if (name(s).equals(t)) return s;
+        }
+        try {
+            int n = Integer.parseInt(t);
+            if (n >= 1 && n <= 64) return n;
+        } catch (NumberFormatException ignored) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("unknown signal '" + text + "'");
+    }
+}
