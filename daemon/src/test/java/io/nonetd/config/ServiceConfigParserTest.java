@@ -1,0 +1,137 @@
+package io.nonetd.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ServiceConfigParserTest {
+    @TempDir
+    static Path tmp;
+
+    static Path osTree() throws Exception {
+        Path tree = tmp.resolve("tree");
+        Files.createDirectories(tree.resolve("usr/lib"));
+        Files.writeString(tree.resolve("usr/lib/os-release"), "ID=debian\n");
+        return tree;
+    }
+
+    @Test
+    void readsEveryKey() throws Exception {
+        Path tree = osTree();
+        ServiceConfig c = ServiceConfigParser.parse("echo", "echo.conf", """
+                [Service]
+                ExecStart=/usr/bin/app --name %i "two words" $FLAGS
+                Handoff=listen-fds
+                Environment=FLAGS="-v -q" GREETING=hi
+                Environment=LANG=C.UTF-8
+                TimeoutStopSec=2s
+                [Container]
+                Directory=%s
+                Volatile=state
+                ReadOnly=yes
+                PrivateUsers=pick
+                Bind=/tmp
+                BindReadOnly=/etc/hostname:/etc/host-name
+                """.replace("%s", tree.toString()));
+        assertEquals("echo", c.name());
+        assertEquals(List.of("/usr/bin/app", "--name", "echo", "two words", "-v", "-q"), c.service().execStart());
+        assertEquals(ServiceConfig.Handoff.LISTEN_FDS, c.service().handoff());
+        assertEquals(Map.of("FLAGS", "-v -q", "GREETING", "hi", "LANG", "C.UTF-8"), c.service().environment());
+        assertEquals(Duration.ofSeconds(2), c.service().stopTimeout());
+        assertEquals(tree, c.container().directory());
+        assertEquals("state", c.container().volatileMode());
+        assertTrue(c.container().readOnly());
+        assertEquals("pick", c.container().privateUsers());
+        assertEquals(List.of(new ServiceConfig.Bind("/tmp", "/tmp", false), new ServiceConfig.Bind("/etc/hostname", "/etc/host-name", true)), c.container().binds());
+    }
+
+    @Test
+    void defaultsAreTheSafeOnes() throws Exception {
+        ServiceConfig c = ServiceConfigParser.parse("x", "x.conf", "[Service]\nExecStart=/bin/cat\n");
+        assertEquals(ServiceConfig.Handoff.STDIO, c.service().handoff());
+        assertTrue(c.container().embedded());
+        assertEquals("yes", c.container().volatileMode());
+        assertFalse(c.container().readOnly());
+        assertNull(c.container().privateUsers());
+        ServiceConfig image = ServiceConfigParser.parse("x", "x.conf", "[Service]\nExecStart=/bin/cat\n[Container]\nDirectory=" + osTree() + "\n");
+        assertEquals("overlay", image.container().volatileMode(), "an image is never written to unless asked");
+    }
+
+    @Test
+    void laterAssignmentsWinAndEmptyResets() throws Exception {
+        ServiceConfig c = ServiceConfigParser.parse("x", "x.conf", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\nEnvironment=A=1\nEnvironment=\nEnvironment=B=2\n");
+        assertEquals(List.of("/bin/b"), c.service().execStart());
+        assertEquals(Map.of("B", "2"), c.service().environment());
+    }
+
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                Arguments.of("[Service]\nExecStart=/bin/cat\nFoo=bar\n", "bad.conf:3: Foo=: unknown key in section [Service]"),
+                Arguments.of("[Service]\nexecstart=/bin/cat\n", "bad.conf:2: execstart=: unknown key in section [Service]; did you mean 'ExecStart'?"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Network]\nPort=1\n", "bad.conf:3: unknown section [Network], expected [Service] or [Container]"),
+                Arguments.of("[Service]\nHandoff=stdio\n", "bad.conf:1: ExecStart=: missing in section [Service]; it says what runs in the container"),
+                Arguments.of("# nothing\n", "bad.conf:1: ExecStart=: missing in section [Service]; it says what runs in the container"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\nHandoff=pipe\n", "bad.conf:3: Handoff=: invalid value 'pipe', expected 'stdio' or 'listen-fds'"),
+                Arguments.of("[Service]\nExecStart=/bin/sh -c 'echo\n", "bad.conf:2: ExecStart=: unbalanced quotes in '/bin/sh -c 'echo'"),
+                Arguments.of("[Service]\nExecStart=-/bin/cat\n", "bad.conf:2: ExecStart=: prefix '-' is not supported; give the plain command"),
+                Arguments.of("[Service]\nExecStart=/bin/a ; /bin/b\n", "bad.conf:2: ExecStart=: only one command line is supported; write '\\;' for a literal semicolon"),
+                Arguments.of("[Service]\nExecStart=/bin/cat %h\n", "bad.conf:2: ExecStart=: unsupported specifier '%h'; only %i and %% are known, write '%%' for a percent sign"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\nEnvironment=NOVALUE\n", "bad.conf:3: Environment=: expected NAME=VALUE, got 'NOVALUE'"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\nEnvironment=REMOTE_ADDR=1.2.3.4\n", "bad.conf:3: Environment=: REMOTE_ADDR is set by nonetd and cannot be overridden"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\nTimeoutStopSec=soon\n", "bad.conf:3: TimeoutStopSec=: bad time span 'soon', expected e.g. '30s', '500ms' or '1min 30s'"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nDirectory=/nonexistent/tree\n", "bad.conf:4: Directory=: directory '/nonexistent/tree' does not exist"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nDirectory=/proc/self\n", "bad.conf:4: Directory=: '/proc/self' is not an OS tree: it has neither usr/lib/os-release nor etc/os-release"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nDirectory=/\n", "bad.conf:4: Directory=: '/' would hand the host's root to the service; leave Directory= empty for the embedded default"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nDirectory=relative/dir\n", "bad.conf:4: Directory=: path 'relative/dir' is not absolute"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nVolatile=overlay\n", "bad.conf:4: Volatile=: must be 'yes' with the embedded default (no Directory=): 'overlay' would expose the host's root directory"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nVolatile=sometimes\n", "bad.conf:4: Volatile=: invalid value 'sometimes', expected yes, no, state or overlay"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nReadOnly=perhaps\n", "bad.conf:4: ReadOnly=: invalid boolean 'perhaps', expected yes or no"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nPrivateUsers=lots\n", "bad.conf:4: PrivateUsers=: invalid value 'lots', expected yes, no, pick, identity, UID or UID:RANGE"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nBind=/does/not/exist\n", "bad.conf:4: Bind=: source '/does/not/exist' does not exist"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nBindReadOnly=/tmp:rel\n", "bad.conf:4: BindReadOnly=: path 'rel' is not absolute"),
+                Arguments.of("ExecStart=/bin/cat\n", "bad.conf:1: ExecStart=: assignment outside of any section; start with [Service]"),
+                Arguments.of("[Service\nExecStart=/bin/cat\n", "bad.conf:1: bad section header '[Service', expected [Name]"),
+                Arguments.of("[Service]\nthis is not an assignment\n", "bad.conf:2: expected Key=value or [Section], got 'this is not an assignment'"),
+                Arguments.of("[Service]\nExecStart=$NOTHING\n", "bad.conf:2: ExecStart=: expands to an empty command line"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badConfigs")
+    void refusesBadFilesNamingFileLineAndKey(String text, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfigParser.parse("bad", "bad.conf", text));
+        assertEquals(expected, e.getMessage());
+    }
+
+    @Test
+    void loadNamesTheServiceAfterTheFile() throws Exception {
+        Path f = tmp.resolve("web.conf");
+        Files.writeString(f, "[Service]\nExecStart=/bin/cat\n");
+        assertEquals("web", ServiceConfigParser.load(f).name());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ServiceConfigParser.load(tmp.resolve("none.conf")));
+        assertTrue(missing.getMessage().startsWith(tmp.resolve("none.conf") + ": cannot read: NoSuchFileException"), missing.getMessage());
+        Files.write(tmp.resolve("bin.conf"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
+        assertEquals(tmp.resolve("bin.conf") + ": file is not valid UTF-8", assertThrows(ConfigException.class, () -> ServiceConfigParser.load(tmp.resolve("bin.conf"))).getMessage());
+    }
+
+    @Test
+    void commandLineServiceUsesAllDefaults() {
+        ServiceConfig c = ServiceConfigParser.fromCommand(List.of("/usr/bin/rev"));
+        assertEquals("rev", c.name());
+        assertEquals(List.of("/usr/bin/rev"), c.service().execStart());
+        assertTrue(c.container().embedded());
+    }
+}
