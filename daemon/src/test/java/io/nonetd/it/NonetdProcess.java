@@ -1,0 +1,137 @@
+package io.nonetd.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real daemon jar under {@code systemd-socket-activate} (a stand-in for a .socket unit with
+ * Accept=no). systemd-socket-activate execs the daemon in place at the first connection, so
+ * {@link #pid()} is the daemon's pid from then on. Collects the daemon's log lines.
+ */
+final class NonetdProcess implements AutoCloseable {
+    static final Path JAR = Path.of(System.getProperty("nonetd.jar", "target/nonetd.jar"));
+
+    private final Process process;
+    private final List<String> log = new ArrayList<>();
+    final List<String> addresses;
+
+    private NonetdProcess(Process process, List<String> addresses) {
+        this.process = process;
+        this.addresses = addresses;
+        Thread reader = new Thread(this::readLog, "nonetd-log-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the daemon on {@code addresses} (HOST:PORT or /path.sock) with extra systemd-socket-activate flags first. */
+    static NonetdProcess start(List<String> activateFlags, List<String> addresses, String... daemonArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("systemd-socket-activate"));
+        for (String a : addresses) cmd.addAll(List.of("-l", a));
+        cmd.addAll(activateFlags);
+        cmd.addAll(List.of("java", "-Xshare:auto", "-jar", JAR.toString()));
+        cmd.addAll(List.of(daemonArgs));
+        NonetdProcess d = new NonetdProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), addresses);
+        try {
+            d.awaitLog("^Listening on .* as \\d+\\.$", addresses.size(), Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return d;
+    }
+
+    /** One service from a config text, listening on a fresh loopback port. */
+    static NonetdProcess withConfig(Path dir, String name, String config) throws IOException {
+        Path file = dir.resolve(name + ".conf");
+        Files.writeString(file, config);
+        return start(List.of(), List.of("127.0.0.1:" + freePort()), "--config", file.toString());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    int port() {
+        return Integer.parseInt(addresses.get(0).substring(addresses.get(0).lastIndexOf(':') + 1));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    private void readLog() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                synchronized (log) {
+                    log.add(line);
+                    log.notifyAll();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process is gone
+        }
+    }
+
+    List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /** Waits for {@code count} log lines matching {@code regex}; returns the matches. */
+    List<Matcher> awaitLog(String regex, int count, Duration timeout) throws InterruptedException {
+        Pattern p = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (log) {
+            while (true) {
+                List<Matcher> found = new ArrayList<>();
+                for (String line : log) {
+                    Matcher m = p.matcher(line);
+                    if (m.find()) found.add(m);
+                }
+                if (found.size() >= count) return found;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) fail("waited " + timeout + " for " + count + " log lines matching /" + regex + "/, found " + found.size() + "; log:\n" + String.join("\n", log));
+                log.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    Matcher awaitLog(String regex) throws InterruptedException {
+        return awaitLog(regex, 1, Duration.ofSeconds(30)).get(0);
+    }
+
+    /** SIGTERM, then the exit code. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) fail("daemon did not exit within " + timeout + "; log:\n" + String.join("\n", log()));
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
