@@ -44,6 +44,10 @@ final class Host {
         return processes().stream().filter(p -> p.cmdline().contains(cmdlinePart)).toList();
     }
 
+    static List<Proc> exactly(String cmdline) {
+        return processes().stream().filter(p -> p.cmdline().equals(cmdline)).toList();
+    }
+
     static int fdCount(long pid) throws IOException {
         try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return (int) s.count();

@@ -130,6 +130,8 @@ final class NonetdProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
+            process.destroy(); // SIGTERM: the daemon stops its sessions; SIGKILL would orphan them
+            if (process.waitFor(20, TimeUnit.SECONDS)) return;
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
