@@ -27,9 +27,11 @@ public record ServiceConfig(String name, String source, Service service, Contain
 
     /**
      * [Container]: the image. A null directory means the embedded default: a fresh tmpfs root
-     * with the host's /usr read-only ({@code -D / --volatile=yes}).
+     * with the host's /usr read-only ({@code -D / --volatile=yes}). {@code hasShell} says whether
+     * the image has /bin/sh, which places the connection on stdin/stdout inside the container.
      */
-    public record Container(Path directory, String volatileMode, boolean readOnly, String privateUsers, List<Bind> binds) {
+    public record Container(Path directory, String volatileMode, boolean readOnly, String privateUsers, List<Bind> binds,
+                            boolean hasShell) {
         public boolean embedded() {
             return directory == null;
         }

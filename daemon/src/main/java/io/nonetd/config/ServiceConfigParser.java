@@ -74,7 +74,7 @@ public final class ServiceConfigParser {
         String base = Path.of(command.get(0)).getFileName().toString();
         return new ServiceConfig(base, "command line",
                 new ServiceConfig.Service(List.copyOf(command), ServiceConfig.Handoff.STDIO, Map.of(), DEFAULT_STOP_TIMEOUT),
-                new ServiceConfig.Container(null, "yes", false, null, List.of()));
+                new ServiceConfig.Container(null, "yes", false, null, List.of(), true));
     }
 
     /** Collects assignments in file order; later assignments win, empty ones reset lists. */
@@ -177,7 +177,7 @@ public final class ServiceConfigParser {
             }
             return new ServiceConfig(name, file,
                     new ServiceConfig.Service(List.copyOf(command), handoff, Map.copyOf(environment), stopTimeout),
-                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds)));
+                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds), directory == null || Values.hasShell(directory)));
         }
     }
 }

@@ -75,4 +75,9 @@ final class Values {
         }
         return p;
     }
+
+    /** Whether an image has a /bin/sh; its symlinks (bin -> usr/bin, sh -> dash) are relative in Debian trees. */
+    static boolean hasShell(Path image) {
+        return Files.isExecutable(image.resolve("bin/sh")) || Files.isExecutable(image.resolve("usr/bin/sh"));
+    }
 }

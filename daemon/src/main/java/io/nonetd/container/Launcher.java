@@ -11,9 +11,10 @@ import io.nonetd.os.Spawner.Placement;
 import java.util.List;
 
 /**
- * Starts the container for one accepted connection. Called on the daemon's loop thread. The
- * child's fd table is exactly: the connection (as stdin+stdout, or as fd 3), a pipe for its
- * output on the other standard fds, /dev/null for stdin with fd 3; nothing else.
+ * Starts the container for one accepted connection. Called on the daemon's loop thread.
+ * nspawn's fd table is exactly: /dev/null, a pipe for output (stdout and stderr) and the
+ * connection as fd 3; or, for images without a shell, the connection as stdin and stdout and
+ * the pipe as stderr. Nothing else.
  */
 public final class Launcher {
     private final Host host;
@@ -31,7 +32,7 @@ public final class Launcher {
         NspawnCommand.Launch launch = NspawnCommand.build(config, id, machine, peer, host);
         Pipe output = Pipe.open();
         try (Fd writeEnd = output.writeEnd()) {
-            List<Placement> fds = config.service().handoff() == ServiceConfig.Handoff.STDIO
+            List<Placement> fds = launch.connectionOnStdio()
                     ? List.of(Placement.of(0, conn), Placement.of(1, conn), Placement.of(2, writeEnd))
                     : List.of(Placement.devNull(0, false), Placement.of(1, writeEnd), Placement.of(2, writeEnd), Placement.of(3, conn));
             int pid = Spawner.spawn(launch.path(), launch.argv(), launch.env(), fds);

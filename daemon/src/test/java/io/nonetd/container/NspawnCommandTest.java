@@ -21,19 +21,33 @@ class NspawnCommandTest {
                 new ServiceConfig.Service(List.of("/bin/cat", "-u"), handoff, Map.of("B", "2", "A", "1"), Duration.ofSeconds(5)), container);
     }
 
-    static final ServiceConfig.Container EMBEDDED = new ServiceConfig.Container(null, "yes", false, null, List.of());
+    static final ServiceConfig.Container EMBEDDED = new ServiceConfig.Container(null, "yes", false, null, List.of(), true);
 
     @Test
-    void stdioRunsNspawnDirectlyOnTheEmbeddedDefault() {
+    void stdioForwardsFd3AndMovesItToStdioInsideTheContainer() {
         NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, EMBEDDED), "0000beef", "nonetd-echo-0000beef",
                 Peer.inet("10.0.0.9", 4242), NOT_BOOTED);
-        assertEquals("/usr/bin/systemd-nspawn", l.path());
-        assertEquals(List.of("/usr/bin/systemd-nspawn", "--quiet", "--private-network", "--drop-capability=CAP_NET_ADMIN",
+        assertEquals("/bin/sh", l.path());
+        assertFalse(l.connectionOnStdio(), "nspawn keeps no copy of a forwarded fd 3");
+        assertEquals(List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"",
+                "/usr/bin/systemd-nspawn", "--quiet", "--private-network", "--drop-capability=CAP_NET_ADMIN",
                 "--machine=nonetd-echo-0000beef", "--register=no", "--keep-unit", "--directory=/", "--volatile=yes",
                 "--console=pipe", "--resolv-conf=off", "--link-journal=no",
                 "--setenv=REMOTE_ADDR=10.0.0.9", "--setenv=REMOTE_PORT=4242", "--setenv=NONETD_SESSION=0000beef",
-                "--setenv=A=1", "--setenv=B=2", "--", "/bin/cat", "-u"), l.argv());
-        assertEquals(List.of(NspawnCommand.PATH), l.env(), "nothing of the daemon's environment reaches nspawn");
+                "--setenv=A=1", "--setenv=B=2", "--",
+                "/bin/sh", "-c", "unset LISTEN_FDS LISTEN_PID LISTEN_FDNAMES; exec \"$@\" <&3 >&3 3>&-", "nonetd-stdio",
+                "/bin/cat", "-u"), l.argv());
+        assertEquals(List.of(NspawnCommand.PATH, "LISTEN_FDS=1"), l.env(), "nothing of the daemon's environment reaches nspawn");
+    }
+
+    @Test
+    void stdioWithoutAShellInTheImageGivesNspawnTheConnectionAsStdio() {
+        ServiceConfig.Container noShell = new ServiceConfig.Container(Path.of("/img"), "overlay", false, null, List.of(), false);
+        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, noShell), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED);
+        assertEquals("/usr/bin/systemd-nspawn", l.path());
+        assertTrue(l.connectionOnStdio());
+        assertEquals(List.of("--", "/bin/cat", "-u"), l.argv().subList(l.argv().size() - 3, l.argv().size()));
+        assertEquals(List.of(NspawnCommand.PATH), l.env());
     }
 
     @Test
@@ -58,12 +72,12 @@ class NspawnCommandTest {
     @Test
     void imageFlags() {
         ServiceConfig.Container image = new ServiceConfig.Container(Path.of("/var/lib/machines/app"), "overlay", true, "pick",
-                List.of(new ServiceConfig.Bind("/srv/in", "/in", true), new ServiceConfig.Bind("/srv/out", "/srv/out", false)));
+                List.of(new ServiceConfig.Bind("/srv/in", "/in", true), new ServiceConfig.Bind("/srv/out", "/srv/out", false)), true);
         List<String> argv = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, image), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED).argv();
         int d = argv.indexOf("--directory=/var/lib/machines/app");
         assertEquals(List.of("--directory=/var/lib/machines/app", "--volatile=overlay", "--read-only", "--private-users=pick",
                 "--bind-ro=/srv/in:/in", "--bind=/srv/out"), argv.subList(d, d + 6));
-        ServiceConfig.Container persistent = new ServiceConfig.Container(Path.of("/img"), "no", false, null, List.of());
+        ServiceConfig.Container persistent = new ServiceConfig.Container(Path.of("/img"), "no", false, null, List.of(), true);
         List<String> p = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, persistent), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED).argv();
         assertTrue(p.stream().noneMatch(a -> a.startsWith("--volatile")));
     }

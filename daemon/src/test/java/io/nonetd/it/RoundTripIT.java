@@ -1,6 +1,7 @@
 package io.nonetd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,21 @@ class RoundTripIT {
     @Test
     void listenFdsOverUnixSocket() throws Exception {
         assertEquals("cba\n", overUnix(LISTEN_FDS_SERVICE, "abc\n"));
+    }
+
+    @Test
+    void clientSeesEofAsSoonAsTheServiceClosesItsEnd() throws Exception {
+        assertEofBeforeExit("[Service]\nExecStart=/bin/sh -c 'echo hi; exec >&- <&-; sleep 20'\n");
+        assertEofBeforeExit("[Service]\nHandoff=listen-fds\nExecStart=/bin/sh -c 'echo hi >&3; exec 3>&-; sleep 20'\n");
+    }
+
+    private void assertEofBeforeExit(String config) throws Exception {
+        try (NonetdProcess d = NonetdProcess.withConfig(dir, "closer", config)) {
+            long start = System.nanoTime();
+            assertEquals("hi\n", Client.exchange(d.port(), ""));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 10_000, "EOF came after " + millis + " ms: something besides the service held the connection");
+        }
     }
 
     private String overUnix(String config, String send) throws Exception {
