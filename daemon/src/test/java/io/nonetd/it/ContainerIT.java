@@ -77,6 +77,19 @@ class ContainerIT {
     }
 
     @Test
+    void ipv6PeerAddress() throws Exception {
+        Path conf = dir.resolve("who6.conf");
+        Files.writeString(conf, "[Service]\nExecStart=/bin/sh -c 'echo \"$REMOTE_ADDR $REMOTE_PORT\"'\n");
+        int port = NonetdProcess.freePort();
+        try (NonetdProcess d = NonetdProcess.start(List.of(), List.of("[::1]:" + port), "--config", conf.toString());
+             Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress("::1", port), 10_000);
+            s.setSoTimeout(Client.READ_TIMEOUT_MS);
+            assertEquals("::1 " + s.getLocalPort() + "\n", Client.exchange(s, ""));
+        }
+    }
+
+    @Test
     void unixPeerCredentials() throws Exception {
         Path conf = dir.resolve("who.conf");
         Files.writeString(conf, "[Service]\nExecStart=/bin/sh -c 'echo \"$REMOTE_ADDR $REMOTE_UID $REMOTE_GID $REMOTE_PID\"'\n");
