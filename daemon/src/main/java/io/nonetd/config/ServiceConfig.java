@@ -9,7 +9,7 @@ import java.util.Map;
  * One service, as loaded from {@code /etc/nonetd/NAME.conf} or built from a command line.
  * Immutable: a running session keeps the config it was started with.
  */
-public record ServiceConfig(String name, String source, Service service, Container container) {
+public record ServiceConfig(String name, String source, Service service, Container container, Limits limits) {
 
     /** How the connection reaches the payload. */
     public enum Handoff {
@@ -35,5 +35,16 @@ public record ServiceConfig(String name, String source, Service service, Contain
         public boolean embedded() {
             return directory == null;
         }
+    }
+
+    /**
+     * [Limits]: what one service may take. A null Duration or Long means no limit; rateLimit 0
+     * means no rate limit.
+     */
+    public record Limits(int maxSessions, int maxSessionsPerSource, int sourcePrefixIPv4, int sourcePrefixIPv6,
+                         double rateLimit, int rateBurst, int queueMax, Duration queueTimeout, String refuseMessage,
+                         Duration runtimeMax, Duration idleTimeout, Long memoryMax, Long tasksMax, Integer cpuQuotaPercent) {
+        public static final Limits DEFAULTS = new Limits(64, 8, 32, 128, 10, 20, 32, Duration.ofSeconds(10), "",
+                null, null, 512L << 20, 256L, null);
     }
 }

@@ -24,7 +24,8 @@ public final class ServiceConfigParser {
             "NONETD_SESSION", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET");
     private static final Map<String, Set<String>> KEYS = Map.of(
             "Service", Set.of("ExecStart", "Handoff", "Environment", "TimeoutStopSec"),
-            "Container", Set.of("Directory", "Volatile", "ReadOnly", "PrivateUsers", "Bind", "BindReadOnly"));
+            "Container", Set.of("Directory", "Volatile", "ReadOnly", "PrivateUsers", "Bind", "BindReadOnly"),
+            "Limits", LimitsParser.KEYS);
 
     private ServiceConfigParser() {}
 
@@ -49,7 +50,7 @@ public final class ServiceConfigParser {
         for (Ini.Section s : sections) {
             Set<String> known = KEYS.get(s.name());
             if (known == null) {
-                throw new ConfigException(file, s.line(), null, "unknown section [" + s.name() + "], expected [Service] or [Container]");
+                throw new ConfigException(file, s.line(), null, "unknown section [" + s.name() + "], expected [Service], [Container] or [Limits]");
             }
             for (Ini.Assignment a : s.assignments()) {
                 if (!known.contains(a.key())) {
@@ -57,7 +58,7 @@ public final class ServiceConfigParser {
                     throw new ConfigException(file, a.line(), a.key(), "unknown key in section [" + s.name() + "]" + hint);
                 }
                 try {
-                    b.set(a);
+                    b.set(s.name(), a);
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(file, a.line(), a.key(), e.getMessage());
                 }
@@ -74,7 +75,7 @@ public final class ServiceConfigParser {
         String base = Path.of(command.get(0)).getFileName().toString();
         return new ServiceConfig(base, "command line",
                 new ServiceConfig.Service(List.copyOf(command), ServiceConfig.Handoff.STDIO, Map.of(), DEFAULT_STOP_TIMEOUT),
-                new ServiceConfig.Container(null, "yes", false, null, List.of(), true));
+                new ServiceConfig.Container(null, "yes", false, null, List.of(), true), ServiceConfig.Limits.DEFAULTS);
     }
 
     /** Collects assignments in file order; later assignments win, empty ones reset lists. */
@@ -92,14 +93,19 @@ public final class ServiceConfigParser {
         boolean readOnly;
         String privateUsers;
         final List<ServiceConfig.Bind> binds = new ArrayList<>();
+        final LimitsParser limits = new LimitsParser();
 
         Builder(String name, String file) {
             this.name = name;
             this.file = file;
         }
 
-        void set(Ini.Assignment a) {
+        void set(String section, Ini.Assignment a) {
             String v = a.value();
+            if (section.equals("Limits")) {
+                limits.set(a.key(), v);
+                return;
+            }
             switch (a.key()) {
                 case "ExecStart" -> {
                     execStart = v.isEmpty() ? null : execLine(v);
@@ -177,7 +183,8 @@ public final class ServiceConfigParser {
             }
             return new ServiceConfig(name, file,
                     new ServiceConfig.Service(List.copyOf(command), handoff, Map.copyOf(environment), stopTimeout),
-                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds), directory == null || Values.hasShell(directory)));
+                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds), directory == null || Values.hasShell(directory)),
+                    limits.build());
         }
     }
 }

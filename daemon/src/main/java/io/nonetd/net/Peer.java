@@ -1,5 +1,6 @@
 package io.nonetd.net;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,5 +44,26 @@ public record Peer(Family family, String address, int port, int pid, int uid, in
             case INET6 -> "[" + address + "]:" + port;
             case UNIX -> "unix(pid=" + pid + ",uid=" + uid + ",gid=" + gid + ")";
         };
+    }
+
+    /** Java prints 0:0:0:0:0:0:0:1; people and systemd write ::1. */
+    public static String compact(String v6) {
+        String s = v6.replaceFirst("%.*$", "");
+        String[] parts = s.split(":", -1);
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < parts.length; ) {
+            if (parts[i].equals("0")) {
+                int j = i;
+                while (j < parts.length && parts[j].equals("0")) j++;
+                if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (bestStart < 0) return s;
+        String head = String.join(":", Arrays.copyOfRange(parts, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(parts, bestStart + bestLen, parts.length));
+        return head + "::" + tail;
     }
 }

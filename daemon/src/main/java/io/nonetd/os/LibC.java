@@ -27,6 +27,8 @@ public interface LibC {
     @SaveError int kill(int pid, int sig);
     @SaveError int waitpid(int pid, IntByReference status, int options);
     @SaveError long syscall(long number, long arg1, long arg2);
+    @SaveError long send(int fd, Pointer buf, long len, int flags);
+    @SaveError int ioctl(int fd, long request, Pointer arg);
     @SaveError int unlink(String path);
     @SaveError int umount2(String target, int flags);
     String strerror(int errnum);

@@ -20,7 +20,10 @@ final class Native {
     static final int O_RDONLY = 0, O_WRONLY = 1, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     static final int EINTR = 4, EAGAIN = 11, ECHILD = 10, ESRCH = 3;
     static final int WNOHANG = 1;
-    static final long SYS_PIDFD_OPEN = 434;
+    static final long SYS_PIDFD_OPEN = 434, SYS_PIDFD_GETFD = 438;
+    static final int IPPROTO_TCP = 6, TCP_INFO = 11;
+    static final int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
+    static final long FIONREAD = 0x541B;
 
     private Native() {}
 

@@ -46,30 +46,9 @@ final class SockAddr {
             byte[] a = Arrays.copyOfRange(raw, 8, 24);
             InetAddress addr = InetAddress.getByAddress(a); // Java already unmaps ::ffff:a.b.c.d
             if (addr.getAddress().length == 4) return Peer.inet(addr.getHostAddress(), port);
-            return Peer.inet6(compact(addr.getHostAddress()), port);
+            return Peer.inet6(Peer.compact(addr.getHostAddress()), port);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("address of illegal length", e);
         }
-    }
-
-    /** Java prints 0:0:0:0:0:0:0:1; people and systemd write ::1. */
-    static String compact(String v6) {
-        String s = v6.replaceFirst("%.*$", "");
-        String[] parts = s.split(":", -1);
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < parts.length; ) {
-            if (parts[i].equals("0")) {
-                int j = i;
-                while (j < parts.length && parts[j].equals("0")) j++;
-                if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        if (bestStart < 0) return s;
-        String head = String.join(":", Arrays.copyOfRange(parts, 0, bestStart));
-        String tail = String.join(":", Arrays.copyOfRange(parts, bestStart + bestLen, parts.length));
-        return head + "::" + tail;
     }
 }

@@ -89,6 +89,29 @@ public final class Sockets {
         }
     }
 
+    /** Sends what fits without blocking (a refusal line); errors are ignored, the caller closes anyway. */
+    public static void sendNow(Fd conn, byte[] data) {
+        if (data.length == 0) return;
+        Pointer p = Native.allocate(data.length);
+        p.put(0, data, 0, data.length);
+        Native.C.send(conn.fd(), p, data.length, Native.MSG_DONTWAIT | Native.MSG_NOSIGNAL);
+    }
+
+    /** Bytes the client sent that nobody has read yet (FIONREAD). */
+    public static int pendingBytes(Fd conn) {
+        Pointer p = Native.allocate(4);
+        return Native.C.ioctl(conn.fd(), Native.FIONREAD, p) == 0 ? p.getInt(0) : 0;
+    }
+
+    /** The socket's inode, as /proc/PID/fd shows it ("socket:[INODE]"), to find it in other processes. */
+    public static String inode(Fd conn) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + conn.fd())).toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The local address of a listener, for log lines. */
     public static String localAddress(Fd fd) {
         Pointer addr = Native.allocate(SockAddr.MAX);

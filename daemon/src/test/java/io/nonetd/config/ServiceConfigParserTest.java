@@ -82,7 +82,7 @@ class ServiceConfigParserTest {
         return Stream.of(
                 Arguments.of("[Service]\nExecStart=/bin/cat\nFoo=bar\n", "bad.conf:3: Foo=: unknown key in section [Service]"),
                 Arguments.of("[Service]\nexecstart=/bin/cat\n", "bad.conf:2: execstart=: unknown key in section [Service]; did you mean 'ExecStart'?"),
-                Arguments.of("[Service]\nExecStart=/bin/cat\n[Network]\nPort=1\n", "bad.conf:3: unknown section [Network], expected [Service] or [Container]"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Network]\nPort=1\n", "bad.conf:3: unknown section [Network], expected [Service], [Container] or [Limits]"),
                 Arguments.of("[Service]\nHandoff=stdio\n", "bad.conf:1: ExecStart=: missing in section [Service]; it says what runs in the container"),
                 Arguments.of("# nothing\n", "bad.conf:1: ExecStart=: missing in section [Service]; it says what runs in the container"),
                 Arguments.of("[Service]\nExecStart=/bin/cat\nHandoff=pipe\n", "bad.conf:3: Handoff=: invalid value 'pipe', expected 'stdio' or 'listen-fds'"),

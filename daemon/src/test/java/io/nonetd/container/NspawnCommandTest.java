@@ -18,7 +18,7 @@ class NspawnCommandTest {
 
     static ServiceConfig service(ServiceConfig.Handoff handoff, ServiceConfig.Container container) {
         return new ServiceConfig("echo", "echo.conf",
-                new ServiceConfig.Service(List.of("/bin/cat", "-u"), handoff, Map.of("B", "2", "A", "1"), Duration.ofSeconds(5)), container);
+                new ServiceConfig.Service(List.of("/bin/cat", "-u"), handoff, Map.of("B", "2", "A", "1"), Duration.ofSeconds(5)), container, ServiceConfig.Limits.DEFAULTS);
     }
 
     static final ServiceConfig.Container EMBEDDED = new ServiceConfig.Container(null, "yes", false, null, List.of(), true);

@@ -25,6 +25,15 @@ final class Client {
         }
     }
 
+    /** Sends bytes (a file, say), half-closes, and reads the reply to EOF. */
+    static byte[] exchange(int port, byte[] send) throws IOException {
+        try (Socket s = connect(port)) {
+            s.getOutputStream().write(send);
+            s.shutdownOutput();
+            return s.getInputStream().readAllBytes();
+        }
+    }
+
     static Socket connect(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);

@@ -29,7 +29,8 @@ class LifecycleIT {
     void fiftyConnectionsAtOnceAreAllAnsweredAndNothingLeaks() throws Exception {
         // Each service lists its own fd table while the others run: no other session's connection may show up.
         // No pipe or redirection in the shell: ls must see only what nspawn handed the payload.
-        String config = "[Service]\nExecStart=/bin/sh -c 'read line; sleep 1; echo \"$line\"; ls /proc/$$$$/fd; true'\n";
+        String config = "[Service]\nExecStart=/bin/sh -c 'read line; sleep 1; echo \"$line\"; ls /proc/$$$$/fd; true'\n"
+                + "[Limits]\nMaxSessionsPerSource=64\nRateLimit=infinity\n";
         try (NonetdProcess d = NonetdProcess.withConfig(dir, "many", config)) {
             assertEquals("warm\n0\n1\n2\n", Client.exchange(d.port(), "warm\n"));
             d.awaitLog("session end:", 1, Duration.ofSeconds(10));
@@ -65,7 +66,8 @@ class LifecycleIT {
                 s.setSoLinger(true, 0); // reset, not a polite close
                 s.close();
             }
-            List<Matcher> ends = d.awaitLog("\\[([0-9a-f]{8})\\] session end:", 11, Duration.ofSeconds(60));
+            // Each either ran (and ended) or, if it had to wait for a place, left the queue.
+            List<Matcher> ends = d.awaitLog("\\[([0-9a-f]{8})\\] (session end:|left the queue)", 11, Duration.ofSeconds(60));
             assertTrue(Host.eventually(5000, () -> fdCount(pid) == baseline), () -> "fds before: " + baseline + ", after: " + fds(pid));
             assertEquals(List.of(), Host.childrenOf(pid));
             for (Matcher m : ends) assertTrue(Host.matching(m.group(1)).isEmpty(), "no process of session " + m.group(1));

@@ -21,8 +21,8 @@ class SockAddrTest {
 
     @Test
     void compactsIpv6() {
-        assertEquals("::1", SockAddr.compact("0:0:0:0:0:0:0:1"));
-        assertEquals("fe80::1:2", SockAddr.compact("fe80:0:0:0:0:0:1:2%eth0"));
-        assertEquals("1:0:2:0:3:0:4:0", SockAddr.compact("1:0:2:0:3:0:4:0"));
+        assertEquals("::1", io.nonetd.net.Peer.compact("0:0:0:0:0:0:0:1"));
+        assertEquals("fe80::1:2", io.nonetd.net.Peer.compact("fe80:0:0:0:0:0:1:2%eth0"));
+        assertEquals("1:0:2:0:3:0:4:0", io.nonetd.net.Peer.compact("1:0:2:0:3:0:4:0"));
     }
 }

@@ -1,0 +1,189 @@
+package io.nonetd.daemon;
+
+import io.nonetd.config.ServiceConfig;
+import io.nonetd.container.Host;
+import io.nonetd.container.Launcher;
+import io.nonetd.container.Session;
+import io.nonetd.log.Log;
+import io.nonetd.net.Peer;
+import io.nonetd.os.ExitStatus;
+import io.nonetd.os.Fd;
+import io.nonetd.os.OsException;
+import io.nonetd.os.Poller;
+import io.nonetd.os.ProcessTree;
+import io.nonetd.os.Signals;
+import io.nonetd.os.Sockets;
+import io.nonetd.os.TcpInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running sessions: starts them, enforces RuntimeMaxSec and IdleTimeoutSec, stops them,
+ * reaps them and logs their end. Runs on the loop thread; owns every {@link Session}.
+ */
+final class Sessions implements Gate.Starter {
+    /** A session and what the daemon tracks about it. */
+    private static final class Running {
+        final Session session;
+        final Gate gate;
+        final String source;
+        final OutputRelay relay;
+        final String socketLink;
+        String endReason;
+        Object limitTimer;
+
+        Running(Session session, Gate gate, String source, String socketLink) {
+            this.session = session;
+            this.gate = gate;
+            this.source = source;
+            this.relay = new OutputRelay(session);
+            this.socketLink = socketLink;
+        }
+    }
+
+    private final Poller poller;
+    private final Launcher launcher;
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    private long served;
+    private long failed;
+
+    Sessions(Poller poller, Launcher launcher) {
+        this.poller = poller;
+        this.launcher = launcher;
+    }
+
+    int size() {
+        return running.size();
+    }
+
+    long served() {
+        return served;
+    }
+
+    long failed() {
+        return failed;
+    }
+
+    @Override
+    public boolean start(Gate gate, String id, Peer peer, String source, Fd conn) {
+        ServiceConfig service = gate.service();
+        Session s;
+        try {
+            s = launcher.launch(id, service, peer, conn);
+        } catch (OsException | RuntimeException e) {
+            failed++;
+            Log.error("[" + id + "] Failed to start session for peer " + peer + ", service '" + service.name() + "': " + e.getMessage() + "; closing the connection");
+            return false;
+        }
+        served++;
+        Running r = new Running(s, gate, source, peer.family() == Peer.Family.UNIX ? null : Sockets.inode(conn));
+        running.put(id, r);
+        poller.register(s.output(), Poller.POLLIN, events -> {
+            if (!r.relay.pump()) poller.unregister(s.output());
+        });
+        poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
+        Log.info(s.tag() + " session start: peer " + peer + ", service '" + service.name() + "', machine " + s.machine() + ", pid " + s.child().pid());
+        ServiceConfig.Limits limits = service.limits();
+        if (limits.runtimeMax() != null) {
+            r.limitTimer = poller.schedule(System.nanoTime() + limits.runtimeMax().toNanos(),
+                    () -> terminate(r, "RuntimeMaxSec=" + seconds(limits.runtimeMax()) + " reached"));
+        }
+        if (limits.idleTimeout() != null && r.socketLink != null) scheduleIdleCheck(r, limits.idleTimeout().toMillis());
+        return true;
+    }
+
+    /** SIGTERM to nspawn, which stops its container; SIGKILL to the whole tree after TimeoutStopSec=. */
+    void terminate(String id, String reason) {
+        Running r = running.get(id);
+        if (r != null) terminate(r, reason);
+    }
+
+    void terminateAll(String reason) {
+        for (Running r : new ArrayList<>(running.values())) terminate(r, reason);
+    }
+
+    /** Stops tracking every session without touching it (--leave-sessions). */
+    void leaveAll() {
+        for (Running r : running.values()) {
+            poller.unregister(r.session.child().pidfd());
+            poller.unregister(r.session.output());
+            poller.cancel(r.limitTimer);
+            r.session.close();
+        }
+        running.clear();
+    }
+
+    List<String> ids() {
+        return List.copyOf(running.keySet());
+    }
+
+    private void terminate(Running r, String reason) {
+        if (r.endReason != null || r.session.child().isReaped()) return;
+        r.endReason = reason;
+        poller.cancel(r.limitTimer);
+        Session s = r.session;
+        Log.warning(s.tag() + " stopping session: " + reason);
+        s.child().kill(Signals.SIGTERM);
+        Duration grace = s.config().service().stopTimeout();
+        poller.schedule(System.nanoTime() + grace.toNanos(), () -> {
+            if (s.child().isReaped()) return;
+            Log.warning(s.tag() + " still running " + grace.toMillis() + "ms after SIGTERM, sending SIGKILL to the container");
+            ProcessTree.killTree(s.child());
+        });
+    }
+
+    private void scheduleIdleCheck(Running r, long afterMillis) {
+        r.limitTimer = poller.schedule(System.nanoTime() + afterMillis * 1_000_000, () -> {
+            long timeout = r.session.config().limits().idleTimeout().toMillis();
+            TcpInfo.Snapshot info = TcpInfo.of(r.session.child().pid(), r.socketLink);
+            if (info == null) return; // the service closed the connection: nothing left to time out
+            if (info.idleMillis() >= timeout) {
+                terminate(r, "IdleTimeoutSec=" + timeout / 1000.0 + "s reached, no bytes for " + info.idleMillis() + "ms");
+            } else {
+                scheduleIdleCheck(r, timeout - info.idleMillis());
+            }
+        });
+    }
+
+    private void ended(Running r) {
+        Session s = r.session;
+        ExitStatus status;
+        try {
+            status = s.child().reap();
+        } catch (OsException e) {
+            Log.warning(s.tag() + " Failed to reap pid " + s.child().pid() + ": " + e.getMessage() + ", ignoring");
+            return;
+        }
+        if (status == null) return; // spurious wakeup: still running
+        poller.unregister(s.child().pidfd());
+        poller.unregister(s.output());
+        poller.cancel(r.limitTimer);
+        r.relay.pump();
+        s.close();
+        running.remove(s.id());
+        removeLeftovers(s);
+        Log.info(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
+                s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason));
+        r.gate.ended(r.source);
+    }
+
+    /** A killed nspawn leaves its propagation directory behind; an orderly exit removes it. */
+    private static void removeLeftovers(Session s) {
+        Path dir = Host.propagateDir(s.machine());
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            Log.warning(s.tag() + " Failed to remove '" + dir + "': " + e.getMessage() + ", ignoring");
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() / 1000.0 + "s";
+    }
+}
