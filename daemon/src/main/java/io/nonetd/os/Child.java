@@ -20,7 +20,7 @@ public final class Child implements AutoCloseable {
     /** Takes a freshly spawned child. A pidfd works for a zombie too, so there is no race with exit. */
     public static Child adopt(int pid) throws OsException {
         // pidfd_open(2) returns a CLOEXEC fd.
-        long fd = Native.check(Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0), "pidfd_open(" + pid + ")");
+        long fd = Native.check(Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0), "pidfd_open(" + pid + ")");
         return new Child(pid, new Fd((int) fd));
     }
 

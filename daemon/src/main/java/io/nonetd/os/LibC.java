@@ -26,7 +26,7 @@ public interface LibC {
     @SaveError int poll(Pointer fds, long nfds, int timeoutMs);
     @SaveError int kill(int pid, int sig);
     @SaveError int waitpid(int pid, IntByReference status, int options);
-    @SaveError long syscall(long number, long arg1, long arg2);
+    @SaveError long syscall(long number, long arg1, long arg2, long arg3);
     @SaveError long send(int fd, Pointer buf, long len, int flags);
     @SaveError int ioctl(int fd, long request, Pointer arg);
     @SaveError int unlink(String path);

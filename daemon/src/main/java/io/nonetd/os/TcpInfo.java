@@ -48,10 +48,10 @@ public final class TcpInfo {
     }
 
     private static Snapshot read(int pid, int targetFd) {
-        long pidfd = Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0);
+        long pidfd = Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0);
         if (pidfd < 0) return null;
         try (Fd pf = new Fd((int) pidfd)) {
-            long fd = Native.C.syscall(Native.SYS_PIDFD_GETFD, pf.fd(), targetFd); // returns a CLOEXEC fd
+            long fd = Native.C.syscall(Native.SYS_PIDFD_GETFD, pf.fd(), targetFd, 0); // returns a CLOEXEC fd
             if (fd < 0) return null;
             try (Fd borrowed = new Fd((int) fd)) {
                 Pointer info = Native.allocate(SIZE);

@@ -35,7 +35,13 @@ final class Client {
     }
 
     static Socket connect(int port) throws IOException {
+        return connectFrom(null, port);
+    }
+
+    /** Connects from a given loopback address (127.0.0.2, ...), a distinct source for per-source limits. */
+    static Socket connectFrom(String localAddress, int port) throws IOException {
         Socket s = new Socket();
+        if (localAddress != null) s.bind(new InetSocketAddress(localAddress, 0));
         s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         s.setSoTimeout(READ_TIMEOUT_MS);
         return s;
