@@ -1,6 +1,7 @@
 package io.nonetd;
 
 import io.nonetd.activation.ListenFds;
+import io.nonetd.activation.Notifier;
 import io.nonetd.config.ConfigException;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.config.ServiceConfigParser;
@@ -79,10 +80,11 @@ public final class Main {
         }
         Log.info("nonetd " + VERSION + " starting: " + listeners.size() + " socket(s), "
                 + (host.systemdBooted() ? "systemd is PID 1: containers get their own scope" : "systemd is not PID 1: nspawn runs with --register=no --keep-unit"));
-        try (Poller poller = new Poller()) {
-            Daemon daemon = new Daemon(poller, host, listeners, options.leaveSessions());
+        try (Poller poller = new Poller(); Notifier notifier = Notifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid())) {
+            Daemon daemon = new Daemon(poller, host, listeners, options.leaveSessions(), notifier);
             Signal.handle(new Signal("TERM"), s -> daemon.requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), s -> daemon.requestStop("SIGINT"));
+            Signal.handle(new Signal("HUP"), s -> daemon.requestReload());
             daemon.serve();
         }
         return 0;

@@ -17,6 +17,8 @@ import java.util.Set;
  * that names file:line and the key. Called once at start (and on reload); holds no state.
  */
 public final class ServiceConfigParser {
+    /** The source of a service given as {@code nonetd -- COMMAND}: there is no file to reload. */
+    public static final String COMMAND_LINE = "command line";
     static final long MAX_FILE_BYTES = 1 << 20;
     static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
     /** Variables nonetd sets itself; a service may not override them. */
@@ -73,7 +75,7 @@ public final class ServiceConfigParser {
     public static ServiceConfig fromCommand(List<String> command) {
         if (command.isEmpty()) throw new IllegalArgumentException("no command after --");
         String base = Path.of(command.get(0)).getFileName().toString();
-        return new ServiceConfig(base, "command line",
+        return new ServiceConfig(base, COMMAND_LINE,
                 new ServiceConfig.Service(List.copyOf(command), ServiceConfig.Handoff.STDIO, Map.of(), DEFAULT_STOP_TIMEOUT),
                 new ServiceConfig.Container(null, "yes", false, null, List.of(), true), ServiceConfig.Limits.DEFAULTS);
     }

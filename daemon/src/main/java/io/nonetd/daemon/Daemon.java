@@ -1,5 +1,9 @@
 package io.nonetd.daemon;
 
+import io.nonetd.activation.Notifier;
+import io.nonetd.config.ConfigException;
+import io.nonetd.config.ServiceConfig;
+import io.nonetd.config.ServiceConfigParser;
 import io.nonetd.container.Host;
 import io.nonetd.container.Launcher;
 import io.nonetd.container.SessionId;
@@ -7,6 +11,8 @@ import io.nonetd.log.Log;
 import io.nonetd.os.OsException;
 import io.nonetd.os.Poller;
 import io.nonetd.os.Sockets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,32 +31,89 @@ public final class Daemon {
     private final boolean leaveSessions;
     private final Sessions sessions;
     private final Map<String, Gate> gates = new LinkedHashMap<>();
+    private final Notifier notifier;
     private boolean stopping;
+    private String lastStatus = "";
 
-    public Daemon(Poller poller, Host host, List<Listener> listeners, boolean leaveSessions) {
+    public Daemon(Poller poller, Host host, List<Listener> listeners, boolean leaveSessions, Notifier notifier) {
         this.poller = poller;
+        this.notifier = notifier;
         this.listeners = List.copyOf(listeners);
         this.leaveSessions = leaveSessions;
         this.sessions = new Sessions(poller, new Launcher(host));
         for (Listener l : listeners) gates.computeIfAbsent(l.service().name(), n -> new Gate(l.service(), poller, sessions));
     }
 
-    /** Accepts and serves until a stop was requested and every session has ended. */
+    /**
+     * The daemon's life: listen, tell systemd READY=1, serve until a stop was requested and
+     * every session has ended, tell systemd STOPPING=1 on the way.
+     */
     public void serve() throws OsException {
         for (Listener l : listeners) {
             Gate gate = gates.get(l.service().name());
             poller.register(l.fd(), Poller.POLLIN, events -> acceptFrom(l, gate));
             Log.info("Listening on " + l.address() + " for service '" + l.service().name() + "' (" + l.service().source() + ")");
         }
+        notifier.ready(status());
+        if (notifier.watchdogPeriod() != null) watchdog(notifier.watchdogPeriod());
+        updateStatus();
         while (!stopping || sessions.size() > 0) {
             poller.runOnce(1000);
         }
-        Log.info("Stopped: served " + sessions.served() + " sessions, " + sessions.failed() + " failed to start, " + refused() + " refused");
+        Log.info("Stopped: " + status());
     }
 
     /** Thread-safe: begins the stop on the loop thread. */
     public void requestStop(String why) {
         poller.execute(() -> stop(why));
+    }
+
+    /** Thread-safe: reloads every service's config file; a bad file keeps the old config. */
+    public void requestReload() {
+        poller.execute(this::reload);
+    }
+
+    String status() {
+        int running = sessions.size();
+        int queued = gates.values().stream().mapToInt(Gate::queued).sum();
+        return "running " + running + ", queued " + queued + ", served " + sessions.served() + ", refused " + refused()
+                + ", failed " + sessions.failed();
+    }
+
+    /** WATCHDOG=1 from the loop thread itself, so a stuck loop gets the daemon restarted. */
+    private void watchdog(Duration period) {
+        notifier.watchdog();
+        poller.schedule(System.nanoTime() + period.toNanos(), () -> watchdog(period));
+    }
+
+    private void updateStatus() {
+        String now = status();
+        if (!now.equals(lastStatus)) {
+            notifier.status(now);
+            lastStatus = now;
+        }
+        poller.schedule(System.nanoTime() + 1_000_000_000L, this::updateStatus);
+    }
+
+    private void reload() {
+        if (stopping) return;
+        notifier.reloading();
+        Log.info("Reloading configuration (SIGHUP)");
+        Map<Gate, ServiceConfig> fresh = new LinkedHashMap<>();
+        for (Gate g : gates.values()) {
+            ServiceConfig old = g.service();
+            if (old.source().equals(ServiceConfigParser.COMMAND_LINE)) continue;
+            try {
+                fresh.put(g, ServiceConfigParser.load(Path.of(old.source())));
+            } catch (ConfigException e) {
+                Log.error("Failed to reload: " + e.getMessage() + "; keeping the old configuration of every service");
+                notifier.ready(status());
+                return;
+            }
+        }
+        fresh.forEach(Gate::reconfigure);
+        Log.info("Reloaded " + fresh.size() + " service(s); running sessions keep the configuration they started with");
+        notifier.ready(status());
     }
 
     private long refused() {
@@ -80,10 +143,12 @@ public final class Daemon {
         }
         for (Gate g : gates.values()) g.close("the daemon is stopping");
         if (leaveSessions) {
+            notifier.stopping(status());
             Log.info("Stopping (" + why + "): leaving " + sessions.size() + " sessions running");
             sessions.leaveAll();
             return;
         }
+        notifier.stopping(status());
         Log.info("Stopping (" + why + "): sending SIGTERM to " + sessions.size() + " sessions");
         sessions.terminateAll("the daemon is stopping");
     }

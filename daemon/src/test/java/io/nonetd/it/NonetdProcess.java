@@ -38,9 +38,16 @@ final class NonetdProcess implements AutoCloseable {
 
     /** Starts the daemon on {@code addresses} (HOST:PORT or /path.sock) with extra systemd-socket-activate flags first. */
     static NonetdProcess start(List<String> activateFlags, List<String> addresses, String... daemonArgs) throws IOException {
+        return start(java.util.Map.of(), activateFlags, addresses, daemonArgs);
+    }
+
+    /** As above, with extra environment variables for the daemon (NOTIFY_SOCKET, ...). */
+    static NonetdProcess start(java.util.Map<String, String> env, List<String> activateFlags, List<String> addresses, String... daemonArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("systemd-socket-activate"));
         for (String a : addresses) cmd.addAll(List.of("-l", a));
         cmd.addAll(activateFlags);
+        // systemd-socket-activate builds the daemon's environment afresh: only -E variables pass.
+        env.forEach((k, v) -> cmd.addAll(List.of("-E", k + "=" + v)));
         cmd.addAll(List.of("java", "-Xshare:auto", "-jar", JAR.toString()));
         cmd.addAll(List.of(daemonArgs));
         NonetdProcess d = new NonetdProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), addresses);
