@@ -21,6 +21,11 @@ public final class Session implements AutoCloseable {
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
 
+    /** A session an earlier daemon started: no output pipe, and only a pidfd to watch it. */
+    public static Session adopted(Leftover l, ServiceConfig config) throws io.nonetd.os.OsException {
+        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null);
+    }
+
     Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output) {
         this.id = id;
         this.config = config;
@@ -50,6 +55,7 @@ public final class Session implements AutoCloseable {
         return child;
     }
 
+    /** The output pipe; null for an adopted session. */
     public Fd output() {
         return output;
     }
@@ -70,6 +76,6 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         child.close();
-        output.close();
+        if (output != null) output.close();
     }
 }

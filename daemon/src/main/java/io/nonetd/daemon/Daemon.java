@@ -9,7 +9,9 @@ import io.nonetd.container.Launcher;
 import io.nonetd.container.SessionId;
 import io.nonetd.log.Log;
 import io.nonetd.os.OsException;
+import io.nonetd.container.Leftover;
 import io.nonetd.os.Poller;
+import io.nonetd.os.ProcessTree;
 import io.nonetd.os.Sockets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class Daemon {
             poller.register(l.fd(), Poller.POLLIN, events -> acceptFrom(l, gate));
             Log.info("Listening on " + l.address() + " for service '" + l.service().name() + "' (" + l.service().source() + ")");
         }
+        adoptLeftovers();
         notifier.ready(status());
         if (notifier.watchdogPeriod() != null) watchdog(notifier.watchdogPeriod());
         updateStatus();
@@ -61,6 +64,34 @@ public final class Daemon {
             poller.runOnce(1000);
         }
         Log.info("Stopped: " + status());
+    }
+
+    /**
+     * Finds the sessions an earlier daemon of these services left running (a restart with
+     * --leave-sessions, or a crash), and removes the machine directories of those that ended
+     * while no daemon watched them.
+     */
+    private void adoptLeftovers() {
+        java.util.Set<String> alive = new java.util.HashSet<>();
+        ProcessTree.commandLines().forEach((pid, argv) -> {
+            Leftover l = Leftover.parse(pid, argv);
+            if (l == null) return;
+            alive.add(l.machine());
+            for (Gate g : gates.values()) {
+                if (l.belongsTo(g.service().name())) sessions.adopt(l, g);
+            }
+        });
+        java.io.File[] dirs = Host.propagateDir("x").getParent().toFile().listFiles((d, n) -> n.startsWith(SessionId.MACHINE_PREFIX));
+        for (java.io.File dir : dirs == null ? new java.io.File[0] : dirs) {
+            if (!alive.contains(dir.getName()) && isOurs(dir.getName()) && dir.delete()) {
+                Log.info("Removed '" + dir + "', left by a session that ended while no nonetd watched it");
+            }
+        }
+    }
+
+    private boolean isOurs(String machine) {
+        String id = machine.substring(Math.max(0, machine.length() - 8));
+        return gates.keySet().stream().anyMatch(name -> machine.equals(SessionId.machineName(name, id)));
     }
 
     /** Thread-safe: begins the stop on the loop thread. */

@@ -1,8 +1,10 @@
 package io.nonetd.daemon;
 
+import io.nonetd.admission.Source;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.container.Host;
 import io.nonetd.container.Launcher;
+import io.nonetd.container.Leftover;
 import io.nonetd.container.Session;
 import io.nonetd.log.Log;
 import io.nonetd.net.Peer;
@@ -42,7 +44,7 @@ final class Sessions implements Gate.Starter {
             this.session = session;
             this.gate = gate;
             this.source = source;
-            this.relay = new OutputRelay(session);
+            this.relay = session.output() == null ? null : new OutputRelay(session);
             this.socketLink = socketLink;
         }
     }
@@ -98,6 +100,28 @@ final class Sessions implements Gate.Starter {
         return true;
     }
 
+    /**
+     * Tracks a session an earlier daemon left running: it counts against the limits, and its end
+     * is logged and cleaned up (its exit status goes to its parent, not to us).
+     */
+    void adopt(Leftover l, Gate gate) {
+        Session s;
+        try {
+            s = Session.adopted(l, gate.service());
+        } catch (OsException e) {
+            Log.debug("[" + l.id() + "] left by an earlier nonetd, but gone already: " + e.getMessage());
+            return;
+        }
+        ServiceConfig.Limits limits = gate.service().limits();
+        String source = Source.of(l.peer(), limits.sourcePrefixIPv4(), limits.sourcePrefixIPv6());
+        Running r = new Running(s, gate, source, null);
+        running.put(l.id(), r);
+        gate.adopted(source);
+        poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
+        Log.info(s.tag() + " adopted session left by an earlier nonetd: peer " + l.peer() + ", service '" + gate.service().name()
+                + "', machine " + l.machine() + ", pid " + l.pid());
+    }
+
     /** SIGTERM to nspawn, which stops its container; SIGKILL to the whole tree after TimeoutStopSec=. */
     void terminate(String id, String reason) {
         Running r = running.get(id);
@@ -112,7 +136,7 @@ final class Sessions implements Gate.Starter {
     void leaveAll() {
         for (Running r : running.values()) {
             poller.unregister(r.session.child().pidfd());
-            poller.unregister(r.session.output());
+            if (r.session.output() != null) poller.unregister(r.session.output());
             poller.cancel(r.limitTimer);
             r.session.close();
         }
@@ -162,9 +186,11 @@ final class Sessions implements Gate.Starter {
         }
         if (status == null) return; // spurious wakeup: still running
         poller.unregister(s.child().pidfd());
-        poller.unregister(s.output());
         poller.cancel(r.limitTimer);
-        r.relay.pump();
+        if (r.relay != null) {
+            poller.unregister(s.output());
+            r.relay.pump();
+        }
         s.close();
         running.remove(s.id());
         removeLeftovers(s);

@@ -10,18 +10,29 @@ import jnr.ffi.byref.IntByReference;
 public final class Child implements AutoCloseable {
     private final int pid;
     private final Fd pidfd;
+    private final boolean ours;
     private volatile boolean reaped;
 
-    private Child(int pid, Fd pidfd) {
+    private Child(int pid, Fd pidfd, boolean ours) {
         this.pid = pid;
         this.pidfd = pidfd;
+        this.ours = ours;
     }
 
     /** Takes a freshly spawned child. A pidfd works for a zombie too, so there is no race with exit. */
     public static Child adopt(int pid) throws OsException {
         // pidfd_open(2) returns a CLOEXEC fd.
         long fd = Native.check(Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0), "pidfd_open(" + pid + ")");
-        return new Child(pid, new Fd((int) fd));
+        return new Child(pid, new Fd((int) fd), true);
+    }
+
+    /**
+     * Watches a process that is not our child (a session an earlier daemon left). Its pidfd
+     * still tells when it exits; its exit status goes to its parent, not to us.
+     */
+    public static Child watch(int pid) throws OsException {
+        long fd = Native.check(Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0), "pidfd_open(" + pid + ")");
+        return new Child(pid, new Fd((int) fd), false);
     }
 
     /** Last resort when a child cannot be tracked: kill it and wait for it, blocking. */
@@ -47,6 +58,10 @@ public final class Child implements AutoCloseable {
     /** Collects the exit status without blocking; null while the child still runs. The pidfd stays open until {@link #close}. */
     public synchronized ExitStatus reap() throws OsException {
         if (reaped) throw new IllegalStateException("pid " + pid + " already reaped");
+        if (!ours) {
+            reaped = true; // called once the pidfd is readable: the process has exited
+            return ExitStatus.UNKNOWN;
+        }
         IntByReference status = new IntByReference();
         int rc = Native.check(Native.C.waitpid(pid, status, Native.WNOHANG), "waitpid(" + pid + ")");
         if (rc == 0) return null;

@@ -2,6 +2,8 @@ package io.nonetd.os;
 
 /** How a child ended: an exit code, or the signal that killed it. */
 public record ExitStatus(int code, int signal) {
+    /** The status of a process that was not our child: it went to its parent. */
+    public static final ExitStatus UNKNOWN = new ExitStatus(-1, -1);
 
     static ExitStatus fromWaitStatus(int status) {
         int termsig = status & 0x7f;
@@ -15,6 +17,7 @@ public record ExitStatus(int code, int signal) {
 
     @Override
     public String toString() {
+        if (this.equals(UNKNOWN)) return "exit status unknown (not our child)";
         return signal == 0 ? "exit status " + code : "killed by signal " + signal + " (" + Signals.name(signal) + ")";
     }
 }

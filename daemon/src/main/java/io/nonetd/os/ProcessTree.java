@@ -39,6 +39,24 @@ public final class ProcessTree {
         return out;
     }
 
+    /** The command line of every process, as argv lists; processes that vanish meanwhile are skipped. */
+    public static Map<Integer, List<String>> commandLines() {
+        Map<Integer, List<String>> out = new HashMap<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path p : procs) {
+                try {
+                    String raw = new String(Files.readAllBytes(p.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    if (!raw.isEmpty()) out.put(Integer.parseInt(p.getFileName().toString()), List.of(raw.split("\0")));
+                } catch (IOException gone) {
+                    // exited while we looked
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
     /** SIGKILLs every descendant of {@code child}, then the child; the caller still reaps it. */
     public static void killTree(Child child) {
         for (int pid : descendants(child.pid())) Native.C.kill(pid, Signals.SIGKILL);

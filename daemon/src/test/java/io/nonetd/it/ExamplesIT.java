@@ -11,6 +11,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -205,6 +206,24 @@ class ExamplesIT {
         }
     }
 
+    @Test
+    void shellOfAClientThatVanishedIsStoppedWhenIdle() throws Exception {
+        // The shipped [Limits], with IdleTimeoutSec=10min shortened so the test does not wait that long.
+        UnaryOperator<String> shortIdle = conf -> {
+            assertEquals(1, Pattern.compile("(?m)^IdleTimeoutSec=10min$").matcher(conf).results().count(), conf);
+            return conf.replace("IdleTimeoutSec=10min", "IdleTimeoutSec=2s");
+        };
+        try (NonetdProcess d = example("shell", shortIdle)) {
+            try (Socket s = Client.connect(d.port())) {
+                s.getOutputStream().write("sleep 6004\n".getBytes(StandardCharsets.UTF_8));
+                assertTrue(Host.eventually(10_000, () -> Host.exactly("sleep 6004").size() == 1), "the command runs");
+                s.setSoLinger(true, 0); // the client vanishes: a reset, while bash waits for sleep and reads nothing
+            }
+            d.awaitLog("session end: .* IdleTimeoutSec=2(\\.0)?s reached", 1, Duration.ofSeconds(20));
+            assertTrue(Host.eventually(5000, () -> Host.exactly("sleep 6004").isEmpty()), "the command went with its container");
+        }
+    }
+
     // ---- image: the service runs from its own OS tree ----
 
     static final String LUA_PROBE = """
@@ -238,13 +257,13 @@ class ExamplesIT {
             assertFalse(Files.exists(IMAGE.resolve("etc/persist-test")), "writes went to the overlay, not into the image");
             assertFalse(Files.exists(IMAGE.resolve("var/tmp/persist-test")));
 
-            // Errors reach the client; an endless loop is cut off by the config's timeout (10 s).
+            // Errors reach the client; an endless loop is cut off by the config's RuntimeMaxSec=10s.
             assertTrue(Client.exchange(d.port(), "error('boom')\n").contains("stdin:1: boom"));
             long t0 = System.nanoTime();
             assertEquals("looping\n", Client.exchange(d.port(), "print('looping') io.stdout:flush() while true do end\n"));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
             assertTrue(seconds >= 9 && seconds < 20, "cut off after " + seconds + " s");
-            d.awaitLog("session end: .* exit status 124$");
+            d.awaitLog("session end: .* RuntimeMaxSec=10s reached$");
         }
     }
 

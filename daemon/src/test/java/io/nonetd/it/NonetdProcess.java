@@ -48,8 +48,12 @@ final class NonetdProcess implements AutoCloseable {
         cmd.addAll(activateFlags);
         // systemd-socket-activate builds the daemon's environment afresh: only -E variables pass.
         env.forEach((k, v) -> cmd.addAll(List.of("-E", k + "=" + v)));
-        cmd.addAll(List.of("java", "-Xshare:auto", "-jar", JAR.toString()));
-        cmd.addAll(List.of(daemonArgs));
+        if (daemonArgs.length > 0 && daemonArgs[0].equals("__raw__")) {
+            cmd.addAll(List.of(daemonArgs).subList(1, daemonArgs.length));
+        } else {
+            cmd.addAll(List.of("java", "-Xshare:auto", "-jar", JAR.toString()));
+            cmd.addAll(List.of(daemonArgs));
+        }
         NonetdProcess d = new NonetdProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), addresses);
         try {
             d.awaitLog("^Listening on .* as \\d+\\.$", addresses.size(), Duration.ofSeconds(10));
@@ -65,6 +69,29 @@ final class NonetdProcess implements AutoCloseable {
         Path file = dir.resolve(name + ".conf");
         Files.writeString(file, config);
         return start(List.of(), List.of("127.0.0.1:" + freePort()), "--config", file.toString());
+    }
+
+    /**
+     * The daemon restarted in a loop by a shell that keeps the listening socket, as systemd does
+     * for a .socket unit: kill the daemon and the next one takes over the same socket.
+     */
+    static NonetdProcess startSupervised(String address, String... daemonArgs) throws IOException {
+        StringBuilder exec = new StringBuilder("exec java -jar " + JAR);
+        for (String a : daemonArgs) exec.append(" '").append(a).append("'");
+        String loop = "while :; do sh -c 'LISTEN_PID=$$; export LISTEN_PID; " + exec.toString().replace("'", "'\\''") + "'; sleep 0.2; done";
+        return start(List.of(), List.of(address), "__raw__", "sh", "-c", loop);
+    }
+
+    /** The pid of the current daemon under {@link #startSupervised}. */
+    long daemonPid() throws InterruptedException {
+        long[] pid = {-1};
+        Host.eventually(20_000, () -> {
+            pid[0] = Host.childrenOf(pid()).stream().filter(p -> p.cmdline().contains("nonetd.jar") && p.state() != 'Z')
+                    .mapToLong(Host.Proc::pid).findFirst().orElse(-1);
+            return pid[0] > 0;
+        });
+        if (pid[0] < 0) fail("no daemon under the supervising shell " + pid());
+        return pid[0];
     }
 
     static int freePort() throws IOException {
@@ -136,6 +163,9 @@ final class NonetdProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (Host.Proc child : Host.childrenOf(pid())) { // a supervised daemon: stop the loop's current daemon too
+            if (child.cmdline().contains("nonetd.jar")) ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroy);
+        }
         if (process.isAlive()) {
             process.destroy(); // SIGTERM: the daemon stops its sessions; SIGKILL would orphan them
             if (process.waitFor(20, TimeUnit.SECONDS)) return;
