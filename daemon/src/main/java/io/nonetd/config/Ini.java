@@ -46,9 +46,9 @@ public final class Ini {
             }
             StringBuilder value = new StringBuilder(trimmed.substring(eq + 1).strip());
             while (endsWithContinuation(value) && i + 1 < lines.length) {
-                value.setLength(value.length() - 1);
                 String next = stripCr(lines[++i]).strip();
                 if (next.startsWith("#") || next.startsWith(";")) continue; // systemd skips comments in continuations
+                value.setLength(value.length() - 1);
                 value.append(' ').append(next);
                 if (value.length() > MAX_LINE) throw new ConfigException(file, lineNo, key, "value longer than " + MAX_LINE + " bytes");
             }

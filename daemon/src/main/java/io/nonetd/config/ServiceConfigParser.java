@@ -144,7 +144,7 @@ public final class ServiceConfigParser {
                 throw new IllegalArgumentException("prefix '" + first.charAt(0) + "' is not supported; give the plain command");
             }
             if (first.isEmpty()) throw new IllegalArgumentException("empty program name");
-            if (words.contains(";")) throw new IllegalArgumentException("only one command line is supported; write '\\;' for a literal semicolon");
+            if (v.matches("(.*\\s)?;(\\s.*)?")) throw new IllegalArgumentException("only one command line is supported; write '\\;' for a literal semicolon");
             return words;
         }
 
@@ -173,6 +173,7 @@ public final class ServiceConfigParser {
                 throw new ConfigException(file, execStartLine, "ExecStart", e.getMessage());
             }
             if (command.isEmpty()) throw new ConfigException(file, execStartLine, "ExecStart", "expands to an empty command line");
+            if (command.get(0).isEmpty()) throw new ConfigException(file, execStartLine, "ExecStart", "expands to an empty program name");
             String mode = volatileMode;
             if (directory == null) {
                 if (mode != null && !mode.equals("yes")) {

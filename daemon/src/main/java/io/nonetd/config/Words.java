@@ -114,29 +114,31 @@ public final class Words {
             case 'v' -> out.append('\u000b');
             case 's' -> out.append(' ');
             case '\\', '"', '\'', ';', ' ' -> out.append(e);
-            case 'x' -> { return codePoint(text, i, 2, 16, out); }
-            case 'u' -> { return codePoint(text, i, 4, 16, out); }
-            case 'U' -> { return codePoint(text, i, 8, 16, out); }
+            case 'x' -> { return codePoint(text, i, i + 2, 2, 16, out); }
+            case 'u' -> { return codePoint(text, i, i + 2, 4, 16, out); }
+            case 'U' -> { return codePoint(text, i, i + 2, 8, 16, out); }
             default -> {
-                if (e >= '0' && e <= '7') return codePoint(text, i - 1, 3, 8, out);
+                if (e >= '0' && e <= '7') return codePoint(text, i, i + 1, 3, 8, out);
                 throw new IllegalArgumentException("unknown escape '\\" + e + "'; write '\\\\' for a backslash");
             }
         }
         return i + 1;
     }
 
-    private static int codePoint(String text, int i, int digits, int radix, StringBuilder out) {
-        int start = i + 2;
+    /** The escape at text[backslash] whose {@code digits} digits start at {@code start}; returns its last index. */
+    private static int codePoint(String text, int backslash, int start, int digits, int radix, StringBuilder out) {
         int end = start + digits;
         if (end > text.length()) throw new IllegalArgumentException("short escape sequence at the end of " + Ini.quote(text));
+        String number = text.substring(start, end);
         int cp;
         try {
-            cp = Integer.parseInt(text.substring(start, end), radix);
+            if (!number.chars().allMatch(c -> Character.digit(c, radix) >= 0)) throw new NumberFormatException(); // no sign
+            cp = Integer.parseInt(number, radix);
         } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException("bad escape '" + text.substring(i, end) + "'");
+            throw new IllegalArgumentException("bad escape '" + text.substring(backslash, end) + "'");
         }
         if (cp == 0) throw new IllegalArgumentException("escaped NUL byte is not allowed");
-        if (!Character.isValidCodePoint(cp)) throw new IllegalArgumentException("bad code point in '" + text.substring(i, end) + "'");
+        if (!Character.isValidCodePoint(cp)) throw new IllegalArgumentException("bad code point in '" + text.substring(backslash, end) + "'");
         out.appendCodePoint(cp);
         return end - 1;
     }

@@ -590,21 +590,23 @@ class ConfigFuzzTest {
 
     /** Greedy delta debugging: drop lines, then ever smaller chunks, while the same problem remains. */
     static String shrink(String text, String signature) {
-        int budget = 4000;
+        long budget = 20_000_000; // characters parsed; bounds the time spent on huge texts
         String cur = text;
         List<String> lines = lines(cur);
-        for (int i = lines.size() - 1; i >= 0 && budget > 0 && lines.size() > 1; i--, budget--) {
+        for (int i = lines.size() - 1; i >= 0 && budget > 0 && lines.size() > 1; i--) {
             List<String> l = new ArrayList<>(lines);
             l.remove(i);
             String cand = String.join("\n", l);
+            budget -= cand.length() + 100;
             if (same(cand, signature)) {
                 lines = l;
                 cur = cand;
             }
         }
         for (int chunk = Math.max(1, cur.length() / 2); chunk >= 1 && budget > 0; chunk /= 2) {
-            for (int at = 0; at + chunk <= cur.length() && budget > 0; budget--) {
+            for (int at = 0; at + chunk <= cur.length() && budget > 0; ) {
                 String cand = cur.substring(0, at) + cur.substring(at + chunk);
+                budget -= cand.length() + 100;
                 if (same(cand, signature)) cur = cand;
                 else at += chunk;
             }
@@ -680,9 +682,23 @@ class ConfigFuzzTest {
         assertTrue(ServiceConfigParser.parse(NAME, FILE, materialize(CORPUS.get(3))).container().embedded());
     }
 
+    /** Guards the fuzzer itself: mutants must not all die in the INI layer, or the value parsers go untested. */
     @Test
-    void mutantsAreReproducible() {
-        for (int i = 0; i < 50; i++) assertEquals(mutantTemplate(7, i), mutantTemplate(7, i));
+    void mutantsReachTheValueParsers() {
+        int accepted = 0, keyed = 0;
+        for (int i = 0; i < CASES_PER_SEED; i++) {
+            try {
+                ServiceConfigParser.parse(NAME, FILE, mutant(1, i));
+                accepted++;
+            } catch (ConfigException e) {
+                if (e.key() != null) keyed++;
+            } catch (RuntimeException e) {
+                // reported by mutatedConfigsAreParsedOrRefusedWithFileAndLine
+            }
+        }
+        assertTrue(accepted >= CASES_PER_SEED / 20, "only " + accepted + " mutants parse");
+        assertTrue(keyed >= CASES_PER_SEED / 5, "only " + keyed + " refusals name a key");
+        assertEquals(mutantTemplate(7, 42), mutantTemplate(7, 42));
     }
 
     /** 12 seeds x 500 mutants = 6000 mutated configs. */
@@ -703,7 +719,10 @@ class ConfigFuzzTest {
         return ALL_KEYS.stream();
     }
 
-    /** Every key with every interesting value of every kind, alone, twice and quoted: ~24 x 1100 configs. */
+    /**
+     * Every key with every interesting value of every kind, plain and quoted; the key's own kind of
+     * values also twice and across a continuation line: ~24 x 750 configs.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("allKeys")
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -713,8 +732,12 @@ class ConfigFuzzTest {
         if (key.equals("Volatile")) head += "Directory=@TREE@\n";
         List<Failure> failures = new ArrayList<>();
         int total = 0;
+        List<String> own = valuesFor(key);
         for (String v : ALL_VALUES) {
-            for (String line : List.of(key + "=" + v, key + "=" + v + " " + v, key + "=\"" + v + "\"", key + "=" + v + "\\\n" + v)) {
+            List<String> variants = own.contains(v)
+                    ? List.of(key + "=" + v, key + "=\"" + v + "\"", key + "=" + v + " " + v, key + "=" + v + "\\\n" + v)
+                    : List.of(key + "=" + v, key + "=\"" + v + "\"");
+            for (String line : variants) {
                 String text = materialize(head + line + "\n");
                 total++;
                 Problem p = check(text);

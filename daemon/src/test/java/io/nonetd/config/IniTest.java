@@ -15,6 +15,12 @@ class IniTest {
     }
 
     @Test
+    void commentsInsideAContinuationAreSkipped() throws Exception {
+        List<Ini.Section> s = Ini.parse("f", "[S]\nA=one \\\n  # note\n  two\n");
+        assertEquals("one  two", s.get(0).assignments().get(0).value());
+    }
+
+    @Test
     void anEscapedBackslashDoesNotContinue() throws Exception {
         List<Ini.Section> s = Ini.parse("f", "[S]\nA=x\\\\\nB=y\n");
         assertEquals(2, s.get(0).assignments().size());

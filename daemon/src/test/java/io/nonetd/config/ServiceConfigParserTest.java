@@ -72,6 +72,12 @@ class ServiceConfigParserTest {
     }
 
     @Test
+    void anEscapedSemicolonIsALiteralArgument() throws Exception {
+        assertEquals(List.of("/usr/bin/find", ".", "-exec", "echo", "{}", ";"),
+                ServiceConfigParser.parse("x", "x.conf", "[Service]\nExecStart=/usr/bin/find . -exec echo {} \\;\n").service().execStart());
+    }
+
+    @Test
     void laterAssignmentsWinAndEmptyResets() throws Exception {
         ServiceConfig c = ServiceConfigParser.parse("x", "x.conf", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\nEnvironment=A=1\nEnvironment=\nEnvironment=B=2\n");
         assertEquals(List.of("/bin/b"), c.service().execStart());
@@ -106,7 +112,12 @@ class ServiceConfigParserTest {
                 Arguments.of("ExecStart=/bin/cat\n", "bad.conf:1: ExecStart=: assignment outside of any section; start with [Service]"),
                 Arguments.of("[Service\nExecStart=/bin/cat\n", "bad.conf:1: bad section header '[Service', expected [Name]"),
                 Arguments.of("[Service]\nthis is not an assignment\n", "bad.conf:2: expected Key=value or [Section], got 'this is not an assignment'"),
-                Arguments.of("[Service]\nExecStart=$NOTHING\n", "bad.conf:2: ExecStart=: expands to an empty command line"));
+                Arguments.of("[Service]\nExecStart=$NOTHING\n", "bad.conf:2: ExecStart=: expands to an empty command line"),
+                Arguments.of("[Service]\nExecStart=${NOTHING} /bin/cat\n", "bad.conf:2: ExecStart=: expands to an empty program name"),
+                Arguments.of("[Limits]\nMaxSessions=0\n[Service]\nExecStart=/bin/cat\n", "bad.conf:2: MaxSessions=: must be from 1 to 100000, got 0"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Limits]\nMemoryMax=lots\n", "bad.conf:4: MemoryMax=: expected a size such as 512M or 2G, or 'infinity', got 'lots'"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Limits]\nCPUQuota=50\n", "bad.conf:4: CPUQuota=: expected a percentage such as 50% or 200%, got '50'"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Limits]\nRateLimit=fast\n", "bad.conf:4: RateLimit=: expected sessions per second such as 5 or 0.5, or 'infinity', got 'fast'"));
     }
 
     @ParameterizedTest

@@ -28,6 +28,8 @@ class WordsTest {
         assertEquals("unbalanced quotes in 'echo \"hi'", assertThrows(IllegalArgumentException.class, () -> Words.split("echo \"hi")).getMessage());
         assertEquals("unknown escape '\\q'; write '\\\\' for a backslash", assertThrows(IllegalArgumentException.class, () -> Words.split("a\\qb")).getMessage());
         assertEquals("escaped NUL byte is not allowed", assertThrows(IllegalArgumentException.class, () -> Words.split("\\x00")).getMessage());
+        assertEquals("bad escape '\\19t'", assertThrows(IllegalArgumentException.class, () -> Words.split("\\19t")).getMessage());
+        assertEquals("bad escape '\\x+1'", assertThrows(IllegalArgumentException.class, () -> Words.split("\\x+1")).getMessage());
         assertEquals("trailing backslash", assertThrows(IllegalArgumentException.class, () -> Words.split("abc\\")).getMessage());
     }
 
