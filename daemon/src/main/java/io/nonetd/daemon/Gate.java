@@ -116,18 +116,14 @@ final class Gate {
     private void enqueue(Waiting w, String why) {
         queue.add(w.source, w);
         Log.info("[" + w.id + "] queued: peer " + w.peer + ", service '" + service.name() + "': " + why + " (" + queue.size() + " waiting)");
-        // A client that leaves before its turn must leave the queue: full close or reset shows as
-        // RDHUP with nothing unread, or as HUP/ERR. A half-close after sending data is a client
-        // still waiting for its answer, so then we stop watching.
-        poller.register(w.conn, Poller.POLLRDHUP, events -> {
-            if ((events & (Poller.POLLHUP | Poller.POLLERR)) != 0 || Sockets.pendingBytes(w.conn) == 0) {
-                if (queue.remove(w.source, w)) {
-                    forget(w);
-                    Log.info("[" + w.id + "] left the queue: peer " + w.peer + " disconnected after " + millisSince(w.since) + "ms");
-                    w.conn.close();
-                }
-            } else {
-                poller.unregister(w.conn);
+        // A client that resets its connection leaves the queue (POLLHUP/POLLERR, always reported).
+        // A FIN is not enough: a client that half-closed because it has nothing to send, and waits
+        // for its answer, looks exactly like one that closed and left, so it keeps its place.
+        poller.register(w.conn, 0, events -> {
+            if (queue.remove(w.source, w)) {
+                forget(w);
+                Log.info("[" + w.id + "] left the queue: peer " + w.peer + " reset the connection after " + millisSince(w.since) + "ms");
+                w.conn.close();
             }
         });
         w.timer = poller.schedule(w.since + service.limits().queueTimeout().toNanos(), () -> {

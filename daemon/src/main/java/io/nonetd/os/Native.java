@@ -23,7 +23,6 @@ final class Native {
     static final long SYS_PIDFD_OPEN = 434, SYS_PIDFD_GETFD = 438;
     static final int IPPROTO_TCP = 6, TCP_INFO = 11;
     static final int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
-    static final long FIONREAD = 0x541B;
 
     private Native() {}
 

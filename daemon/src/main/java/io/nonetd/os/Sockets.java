@@ -97,12 +97,6 @@ public final class Sockets {
         Native.C.send(conn.fd(), p, data.length, Native.MSG_DONTWAIT | Native.MSG_NOSIGNAL);
     }
 
-    /** Bytes the client sent that nobody has read yet (FIONREAD). */
-    public static int pendingBytes(Fd conn) {
-        Pointer p = Native.allocate(4);
-        return Native.C.ioctl(conn.fd(), Native.FIONREAD, p) == 0 ? p.getInt(0) : 0;
-    }
-
     /** The socket's inode, as /proc/PID/fd shows it ("socket:[INODE]"), to find it in other processes. */
     public static String inode(Fd conn) {
         try {

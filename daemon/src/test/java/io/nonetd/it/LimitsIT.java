@@ -64,14 +64,27 @@ class LimitsIT {
             d.awaitLog("session start");
             Socket b = Client.connect(d.port());
             d.awaitLog("queued:");
+            b.setSoLinger(true, 0); // an abortive close: a reset, which is how a vanished client shows
             b.close();
-            d.awaitLog("left the queue: peer 127\\.0\\.0\\.1:\\d+ disconnected");
+            d.awaitLog("left the queue: peer 127\\.0\\.0\\.1:\\d+ reset the connection");
             try (Socket c = Client.connect(d.port())) {
                 assertEquals("done\n", Client.readAll(a.getInputStream()));
                 assertEquals("done\n", Client.readAll(c.getInputStream()));
             }
             d.awaitLog("session end", 2, Duration.ofSeconds(20));
             assertEquals(2, d.log().stream().filter(l -> l.contains("session start")).count(), "the leaver never got a container");
+        }
+    }
+
+    @Test
+    void aQueuedClientThatHalfClosesKeepsItsPlace() throws Exception {
+        String config = "[Service]\nExecStart=/bin/sh -c 'sleep 1; echo done'\n[Limits]\nMaxSessions=1\nRateLimit=infinity\n";
+        try (NonetdProcess d = NonetdProcess.withConfig(dir, "half", config);
+             Socket a = Client.connect(d.port()); Socket b = Client.connect(d.port())) {
+            d.awaitLog("queued:");
+            b.shutdownOutput(); // nothing to send, waiting for the answer
+            assertEquals("done\n", Client.readAll(a.getInputStream()));
+            assertEquals("done\n", Client.readAll(b.getInputStream()));
         }
     }
 
