@@ -36,6 +36,7 @@ public final class NspawnCommand {
         nspawn.add("--quiet");
         nspawn.add("--private-network");             // only lo inside
         nspawn.add("--drop-capability=CAP_NET_ADMIN"); // --private-network leaves it, and lo could be reconfigured
+        nspawn.add("--no-new-privileges=yes");         // no setuid or file-capability gains inside
         nspawn.add("--machine=" + machine);
         if (!host.systemdBooted()) {
             // No system bus: nspawn can neither register with machined nor create a scope.

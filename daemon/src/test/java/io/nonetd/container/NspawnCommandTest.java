@@ -31,7 +31,7 @@ class NspawnCommandTest {
         assertFalse(l.connectionOnStdio(), "nspawn keeps no copy of a forwarded fd 3");
         assertEquals(List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"",
                 "/usr/bin/systemd-nspawn", "--quiet", "--private-network", "--drop-capability=CAP_NET_ADMIN",
-                "--machine=nonetd-echo-0000beef", "--register=no", "--keep-unit", "--directory=/", "--volatile=yes",
+                "--no-new-privileges=yes", "--machine=nonetd-echo-0000beef", "--register=no", "--keep-unit", "--directory=/", "--volatile=yes",
                 "--console=pipe", "--resolv-conf=off", "--link-journal=no",
                 "--setenv=REMOTE_ADDR=10.0.0.9", "--setenv=REMOTE_PORT=4242", "--setenv=NONETD_SESSION=0000beef",
                 "--setenv=A=1", "--setenv=B=2", "--",
