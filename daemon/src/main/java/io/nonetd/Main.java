@@ -80,6 +80,9 @@ public final class Main {
         }
         Log.info("nonetd " + VERSION + " starting: " + listeners.size() + " socket(s), "
                 + (host.systemdBooted() ? "systemd is PID 1: containers get their own scope" : "systemd is not PID 1: nspawn runs with --register=no --keep-unit"));
+        String limits = "TasksMax=, MemoryMax=, CPUQuota= are enforced by " + host.limitsMechanism();
+        if (host.systemdBooted() || host.cgroups() != null) Log.info(limits);
+        else Log.warning(limits);
         try (Poller poller = new Poller(); Notifier notifier = Notifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid())) {
             Daemon daemon = new Daemon(poller, host, listeners, options.leaveSessions(), notifier);
             Signal.handle(new Signal("TERM"), s -> daemon.requestStop("SIGTERM"));

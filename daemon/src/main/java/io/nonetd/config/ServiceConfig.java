@@ -29,9 +29,12 @@ public record ServiceConfig(String name, String source, Service service, Contain
      * [Container]: the image. A null directory means the embedded default: a fresh tmpfs root
      * with the host's /usr read-only ({@code -D / --volatile=yes}). {@code hasShell} says whether
      * the image has /bin/sh, which places the connection on stdin/stdout inside the container.
+     * {@code tmpfsSize} caps each of /tmp, /dev/shm (and /var/tmp on the embedded default).
      */
     public record Container(Path directory, String volatileMode, boolean readOnly, String privateUsers, List<Bind> binds,
-                            boolean hasShell) {
+                            boolean hasShell, long tmpfsSize) {
+        public static final long DEFAULT_TMPFS_SIZE = 64L << 20;
+
         public boolean embedded() {
             return directory == null;
         }

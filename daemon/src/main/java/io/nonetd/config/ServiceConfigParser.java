@@ -26,7 +26,7 @@ public final class ServiceConfigParser {
             "NONETD_SESSION", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET");
     private static final Map<String, Set<String>> KEYS = Map.of(
             "Service", Set.of("ExecStart", "Handoff", "Environment", "TimeoutStopSec"),
-            "Container", Set.of("Directory", "Volatile", "ReadOnly", "PrivateUsers", "Bind", "BindReadOnly"),
+            "Container", Set.of("Directory", "Volatile", "ReadOnly", "PrivateUsers", "Bind", "BindReadOnly", "TmpfsSize"),
             "Limits", LimitsParser.KEYS);
 
     private ServiceConfigParser() {}
@@ -77,7 +77,8 @@ public final class ServiceConfigParser {
         String base = Path.of(command.get(0)).getFileName().toString();
         return new ServiceConfig(base, COMMAND_LINE,
                 new ServiceConfig.Service(List.copyOf(command), ServiceConfig.Handoff.STDIO, Map.of(), DEFAULT_STOP_TIMEOUT),
-                new ServiceConfig.Container(null, "yes", false, null, List.of(), true), ServiceConfig.Limits.DEFAULTS);
+                new ServiceConfig.Container(null, "yes", false, null, List.of(), true, ServiceConfig.Container.DEFAULT_TMPFS_SIZE),
+                ServiceConfig.Limits.DEFAULTS);
     }
 
     /** Collects assignments in file order; later assignments win, empty ones reset lists. */
@@ -96,6 +97,7 @@ public final class ServiceConfigParser {
         String privateUsers;
         final List<ServiceConfig.Bind> binds = new ArrayList<>();
         final LimitsParser limits = new LimitsParser();
+        long tmpfsSize = ServiceConfig.Container.DEFAULT_TMPFS_SIZE;
 
         Builder(String name, String file) {
             this.name = name;
@@ -127,6 +129,11 @@ public final class ServiceConfigParser {
                     volatileLine = a.line();
                 }
                 case "ReadOnly" -> readOnly = Values.bool(v);
+                case "TmpfsSize" -> {
+                    Long size = LimitsParser.bytes(v);
+                    if (size == null) throw new IllegalArgumentException("must be a size such as 64M; 'infinity' would let a session fill the host's memory");
+                    tmpfsSize = size;
+                }
                 case "PrivateUsers" -> privateUsers = v.isEmpty() ? null : Values.privateUsers(v);
                 case "Bind", "BindReadOnly" -> {
                     if (v.isEmpty()) binds.clear();
@@ -186,7 +193,7 @@ public final class ServiceConfigParser {
             }
             return new ServiceConfig(name, file,
                     new ServiceConfig.Service(List.copyOf(command), handoff, Map.copyOf(environment), stopTimeout),
-                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds), directory == null || Values.hasShell(directory)),
+                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds), directory == null || Values.hasShell(directory), tmpfsSize),
                     limits.build());
         }
     }

@@ -1,5 +1,6 @@
 package io.nonetd.container;
 
+import io.nonetd.cgroup.SessionCgroup;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.net.Peer;
 import io.nonetd.os.Child;
@@ -29,7 +30,26 @@ public final class Launcher {
      */
     public Session launch(String id, ServiceConfig config, Peer peer, Fd conn) throws OsException {
         String machine = SessionId.machineName(config.name(), id);
-        NspawnCommand.Launch launch = NspawnCommand.build(config, id, machine, peer, host);
+        SessionCgroup cgroup = null;
+        if (host.cgroups() != null) {
+            try {
+                cgroup = SessionCgroup.create(host.cgroups(), id, config.limits());
+            } catch (java.io.IOException e) {
+                throw new OsException("create the session's cgroups", 0, e.getMessage());
+            }
+        }
+        NspawnCommand.Launch launch = NspawnCommand.build(config, id, machine, peer, host,
+                cgroup == null ? List.of() : cgroup.procsFiles().stream().map(Object::toString).toList());
+        try {
+            return spawn(id, config, peer, conn, machine, launch, cgroup);
+        } catch (OsException | RuntimeException e) {
+            if (cgroup != null) cgroup.remove();
+            throw e;
+        }
+    }
+
+    private Session spawn(String id, ServiceConfig config, Peer peer, Fd conn, String machine, NspawnCommand.Launch launch,
+                          SessionCgroup cgroup) throws OsException {
         Pipe output = Pipe.open();
         try (Fd writeEnd = output.writeEnd()) {
             List<Placement> fds = launch.connectionOnStdio()
@@ -43,7 +63,7 @@ public final class Launcher {
                 Child.killAndWait(pid);
                 throw e;
             }
-            return new Session(id, config, peer, machine, child, output.readEnd());
+            return new Session(id, config, peer, machine, child, output.readEnd(), cgroup);
         } catch (OsException | RuntimeException e) {
             output.readEnd().close();
             throw e;

@@ -19,6 +19,17 @@ public final class NspawnCommand {
     public record Launch(String path, List<String> argv, List<String> env, boolean connectionOnStdio) {}
 
     static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /**
+     * nspawn's default set is made for booting an OS. A service keeps only chown, dac_override,
+     * fowner, fsetid, kill, setuid, setgid, net_bind_service and sys_chroot, all confined by the
+     * container's namespaces. Dropped: network and raw sockets (net_admin, net_raw,
+     * net_broadcast), mounts and namespace games (sys_admin), ptrace, open_by_handle_at
+     * (dac_read_search), device nodes (mknod), and the rest nspawn grants for an init system.
+     */
+    static final String DROPPED_CAPABILITIES = String.join(",", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BROADCAST",
+            "CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH", "CAP_MKNOD", "CAP_SYS_BOOT", "CAP_SYS_RESOURCE",
+            "CAP_SYS_TTY_CONFIG", "CAP_SYS_NICE", "CAP_AUDIT_CONTROL", "CAP_AUDIT_WRITE", "CAP_LINUX_IMMUTABLE",
+            "CAP_IPC_OWNER", "CAP_LEASE", "CAP_SETFCAP", "CAP_SETPCAP");
     /** Sets LISTEN_PID to the pid that is about to exec nspawn, as sd_listen_fds requires. */
     static final String LISTEN_PID_SHIM = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
     /**
@@ -30,20 +41,42 @@ public final class NspawnCommand {
 
     private NspawnCommand() {}
 
-    public static Launch build(ServiceConfig config, String id, String machine, Peer peer, Host host) {
+    /**
+     * The command for one session. {@code joinCgroups} are the cgroup.procs files of the
+     * session's groups (empty when systemd is PID 1 and nspawn's scope carries the limits).
+     */
+    public static Launch build(ServiceConfig config, String id, String machine, Peer peer, Host host, List<String> joinCgroups) {
+        ServiceConfig.Container c = config.container();
+        ServiceConfig.Limits limits = config.limits();
         List<String> nspawn = new ArrayList<>();
         nspawn.add(host.nspawn());
         nspawn.add("--quiet");
+        nspawn.add("--settings=no");                 // no .nspawn file may add to or loosen these flags
         nspawn.add("--private-network");             // only lo inside
-        nspawn.add("--drop-capability=CAP_NET_ADMIN"); // --private-network leaves it, and lo could be reconfigured
+        nspawn.add("--drop-capability=" + DROPPED_CAPABILITIES); // CAP_NET_ADMIN too: --private-network leaves it
         nspawn.add("--no-new-privileges=yes");         // no setuid or file-capability gains inside
         nspawn.add("--machine=" + machine);
         if (!host.systemdBooted()) {
             // No system bus: nspawn can neither register with machined nor create a scope.
             nspawn.add("--register=no");
             nspawn.add("--keep-unit");
+        } else {
+            if (limits.tasksMax() != null) nspawn.add("--property=TasksMax=" + limits.tasksMax());
+            if (limits.memoryMax() != null) nspawn.add("--property=MemoryMax=" + limits.memoryMax());
+            if (limits.cpuQuotaPercent() != null) nspawn.add("--property=CPUQuota=" + limits.cpuQuotaPercent() + "%");
         }
-        image(config.container(), nspawn);
+        image(c, nspawn);
+        String users = privateUsers(c);
+        if (users != null) {
+            nspawn.add("--private-users=" + users);
+            if (c.embedded()) nspawn.add("--private-users-ownership=off"); // never chown anything; host /usr stays as it is
+        } else {
+            nspawn.add("--oom-score-adjust=1000"); // the OOM killer takes the service, not nspawn (fails with userns in 252)
+        }
+        String tmpfs = "size=" + c.tmpfsSize() + ",mode=1777";
+        nspawn.add("--tmpfs=/tmp:" + tmpfs);
+        nspawn.add("--tmpfs=/dev/shm:" + tmpfs);
+        if (c.embedded()) nspawn.add("--tmpfs=/var/tmp:" + tmpfs);
         nspawn.add("--console=pipe");                // our fds go straight to the payload, no pty
         nspawn.add("--resolv-conf=off");             // no host resolver config: there is no network to resolve on
         nspawn.add("--link-journal=no");
@@ -56,16 +89,31 @@ public final class NspawnCommand {
         config.service().environment().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> nspawn.add("--setenv=" + e.getKey() + "=" + e.getValue()));
         nspawn.add("--");
-        if (stdio && !config.container().hasShell()) {
-            nspawn.addAll(config.service().execStart());
-            return new Launch(host.nspawn(), nspawn, List.of(PATH), true);
-        }
-        if (stdio) nspawn.addAll(List.of("/bin/sh", "-c", STDIO_SHIM, "nonetd-stdio"));
+        boolean onStdio = stdio && !c.hasShell();
+        if (stdio && !onStdio) nspawn.addAll(List.of("/bin/sh", "-c", STDIO_SHIM, "nonetd-stdio"));
         nspawn.addAll(config.service().execStart());
-        // nspawn forwards fd 3 only when LISTEN_FDS=1 and LISTEN_PID is nspawn's own pid.
-        List<String> argv = new ArrayList<>(List.of(host.shell(), "-c", LISTEN_PID_SHIM));
+
+        List<String> argv = new ArrayList<>(List.of(host.shell(), "-c", hostShim(joinCgroups)));
         argv.addAll(nspawn);
-        return new Launch(host.shell(), argv, List.of(PATH, "LISTEN_FDS=1"), false);
+        return new Launch(host.shell(), argv, onStdio ? List.of(PATH) : List.of(PATH, "LISTEN_FDS=1"), onStdio);
+    }
+
+    /**
+     * Runs on the host between posix_spawn and nspawn: joins the session's cgroups (or fails, so
+     * nothing runs unconfined) and sets LISTEN_PID to the pid about to exec nspawn, which
+     * forwards fd 3 only when LISTEN_FDS=1 and LISTEN_PID is its own.
+     */
+    static String hostShim(List<String> joinCgroups) {
+        StringBuilder b = new StringBuilder();
+        for (String procs : joinCgroups) b.append("echo $$ > '").append(procs).append("' && ");
+        if (!joinCgroups.isEmpty()) b.append(": || { echo \"nonetd: cannot join the session's cgroups\" >&2; exit 1; }; ");
+        return b.append(LISTEN_PID_SHIM).toString();
+    }
+
+    /** PrivateUsers=, or for the embedded default a fresh unprivileged uid range ("pick"). */
+    static String privateUsers(ServiceConfig.Container c) {
+        if (c.privateUsers() != null) return c.privateUsers().equals("no") ? null : c.privateUsers();
+        return c.embedded() ? "pick" : null;
     }
 
     private static void image(ServiceConfig.Container c, List<String> argv) {
@@ -77,7 +125,6 @@ public final class NspawnCommand {
             if (!c.volatileMode().equals("no")) argv.add("--volatile=" + c.volatileMode());
         }
         if (c.readOnly()) argv.add("--read-only");
-        if (c.privateUsers() != null) argv.add("--private-users=" + c.privateUsers());
         for (ServiceConfig.Bind b : c.binds()) {
             argv.add((b.readOnly() ? "--bind-ro=" : "--bind=") + b.source() + (b.target().equals(b.source()) ? "" : ":" + b.target()));
         }

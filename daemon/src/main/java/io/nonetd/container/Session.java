@@ -1,5 +1,6 @@
 package io.nonetd.container;
 
+import io.nonetd.cgroup.SessionCgroup;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.net.Peer;
 import io.nonetd.os.Child;
@@ -18,15 +19,17 @@ public final class Session implements AutoCloseable {
     private final String machine;
     private final Child child;
     private final Fd output;
+    private final SessionCgroup cgroup;
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
 
     /** A session an earlier daemon started: no output pipe, and only a pidfd to watch it. */
-    public static Session adopted(Leftover l, ServiceConfig config) throws io.nonetd.os.OsException {
-        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null);
+    public static Session adopted(Leftover l, ServiceConfig config, SessionCgroup cgroup) throws io.nonetd.os.OsException {
+        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null, cgroup);
     }
 
-    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output) {
+    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output, SessionCgroup cgroup) {
+        this.cgroup = cgroup;
         this.id = id;
         this.config = config;
         this.peer = peer;
@@ -71,6 +74,11 @@ public final class Session implements AutoCloseable {
     /** "[3fa9c01e]", the prefix of every log line about this session. */
     public String tag() {
         return "[" + id + "]";
+    }
+
+    /** Kills what is left in the session's cgroups and removes them; true when there was nothing to do or it worked. */
+    public boolean removeCgroup() {
+        return cgroup == null || cgroup.remove();
     }
 
     @Override

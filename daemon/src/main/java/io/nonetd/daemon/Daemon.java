@@ -42,7 +42,7 @@ public final class Daemon {
         this.notifier = notifier;
         this.listeners = List.copyOf(listeners);
         this.leaveSessions = leaveSessions;
-        this.sessions = new Sessions(poller, new Launcher(host));
+        this.sessions = new Sessions(poller, new Launcher(host), host.cgroups());
         for (Listener l : listeners) gates.computeIfAbsent(l.service().name(), n -> new Gate(l.service(), poller, sessions));
     }
 

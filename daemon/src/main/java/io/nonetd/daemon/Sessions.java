@@ -1,6 +1,8 @@
 package io.nonetd.daemon;
 
 import io.nonetd.admission.Source;
+import io.nonetd.cgroup.CgroupLayout;
+import io.nonetd.cgroup.SessionCgroup;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.container.Host;
 import io.nonetd.container.Launcher;
@@ -51,13 +53,15 @@ final class Sessions implements Gate.Starter {
 
     private final Poller poller;
     private final Launcher launcher;
+    private final CgroupLayout cgroups;
     private final Map<String, Running> running = new LinkedHashMap<>();
     private long served;
     private long failed;
 
-    Sessions(Poller poller, Launcher launcher) {
+    Sessions(Poller poller, Launcher launcher, CgroupLayout cgroups) {
         this.poller = poller;
         this.launcher = launcher;
+        this.cgroups = cgroups;
     }
 
     int size() {
@@ -107,7 +111,7 @@ final class Sessions implements Gate.Starter {
     void adopt(Leftover l, Gate gate) {
         Session s;
         try {
-            s = Session.adopted(l, gate.service());
+            s = Session.adopted(l, gate.service(), cgroups == null ? null : SessionCgroup.existing(cgroups, l.id()));
         } catch (OsException e) {
             Log.debug("[" + l.id() + "] left by an earlier nonetd, but gone already: " + e.getMessage());
             return;
@@ -193,6 +197,7 @@ final class Sessions implements Gate.Starter {
         }
         s.close();
         running.remove(s.id());
+        if (!s.removeCgroup()) Log.warning(s.tag() + " Failed to remove the session's cgroups, ignoring");
         removeLeftovers(s);
         Log.info(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
                 s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason));

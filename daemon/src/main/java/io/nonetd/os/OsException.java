@@ -6,7 +6,7 @@ import java.io.IOException;
 public final class OsException extends IOException {
     private final int errno;
 
-    OsException(String call, int errno, String reason) {
+    public OsException(String call, int errno, String reason) {
         super(call + ": " + reason);
         this.errno = errno;
     }

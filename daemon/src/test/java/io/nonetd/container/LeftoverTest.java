@@ -14,7 +14,7 @@ class LeftoverTest {
     @Test
     void readsBackTheCommandLineNspawnCommandWrites() {
         List<String> argv = NspawnCommand.build(ServiceConfigParser.fromCommand(List.of("/bin/cat")), "0000beef",
-                SessionId.machineName("cat", "0000beef"), Peer.inet("10.0.0.9", 4242), NspawnCommandTest.NOT_BOOTED).argv();
+                SessionId.machineName("cat", "0000beef"), Peer.inet("10.0.0.9", 4242), NspawnCommandTest.NOT_BOOTED, List.of()).argv();
         List<String> nspawnArgv = argv.subList(argv.indexOf("/usr/bin/systemd-nspawn"), argv.size()); // what /proc shows after the exec
         Leftover l = Leftover.parse(77, nspawnArgv);
         assertEquals(new Leftover(77, "0000beef", "nonetd-cat-0000beef", Peer.inet("10.0.0.9", 4242)), l);

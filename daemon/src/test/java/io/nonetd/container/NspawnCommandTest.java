@@ -13,25 +13,34 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NspawnCommandTest {
-    static final Host NOT_BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", false);
-    static final Host BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", true);
+    static final Host NOT_BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", false, null);
+    static final Host BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", true, null);
+    static final long MB64 = 64L << 20;
+    static final ServiceConfig.Container EMBEDDED = new ServiceConfig.Container(null, "yes", false, null, List.of(), true, MB64);
 
     static ServiceConfig service(ServiceConfig.Handoff handoff, ServiceConfig.Container container) {
         return new ServiceConfig("echo", "echo.conf",
-                new ServiceConfig.Service(List.of("/bin/cat", "-u"), handoff, Map.of("B", "2", "A", "1"), Duration.ofSeconds(5)), container, ServiceConfig.Limits.DEFAULTS);
+                new ServiceConfig.Service(List.of("/bin/cat", "-u"), handoff, Map.of("B", "2", "A", "1"), Duration.ofSeconds(5)), container,
+                ServiceConfig.Limits.DEFAULTS);
     }
 
-    static final ServiceConfig.Container EMBEDDED = new ServiceConfig.Container(null, "yes", false, null, List.of(), true);
+    static List<String> argv(ServiceConfig config, Host host) {
+        return NspawnCommand.build(config, "i", "m", Peer.inet("1.2.3.4", 1), host, List.of()).argv();
+    }
 
     @Test
-    void stdioForwardsFd3AndMovesItToStdioInsideTheContainer() {
+    void stdioOnTheEmbeddedDefault() {
         NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, EMBEDDED), "0000beef", "nonetd-echo-0000beef",
-                Peer.inet("10.0.0.9", 4242), NOT_BOOTED);
+                Peer.inet("10.0.0.9", 4242), NOT_BOOTED, List.of("/sys/fs/cgroup/pids/nonetd/0000beef/cgroup.procs"));
         assertEquals("/bin/sh", l.path());
         assertFalse(l.connectionOnStdio(), "nspawn keeps no copy of a forwarded fd 3");
-        assertEquals(List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"",
-                "/usr/bin/systemd-nspawn", "--quiet", "--private-network", "--drop-capability=CAP_NET_ADMIN",
+        assertEquals(List.of("/bin/sh", "-c",
+                "echo $$ > '/sys/fs/cgroup/pids/nonetd/0000beef/cgroup.procs' && : || { echo \"nonetd: cannot join the session's cgroups\" >&2; exit 1; }; "
+                        + "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"",
+                "/usr/bin/systemd-nspawn", "--quiet", "--settings=no", "--private-network", "--drop-capability=" + NspawnCommand.DROPPED_CAPABILITIES,
                 "--no-new-privileges=yes", "--machine=nonetd-echo-0000beef", "--register=no", "--keep-unit", "--directory=/", "--volatile=yes",
+                "--private-users=pick", "--private-users-ownership=off",
+                "--tmpfs=/tmp:size=67108864,mode=1777", "--tmpfs=/dev/shm:size=67108864,mode=1777", "--tmpfs=/var/tmp:size=67108864,mode=1777",
                 "--console=pipe", "--resolv-conf=off", "--link-journal=no",
                 "--setenv=REMOTE_ADDR=10.0.0.9", "--setenv=REMOTE_PORT=4242", "--setenv=NONETD_SESSION=0000beef",
                 "--setenv=A=1", "--setenv=B=2", "--",
@@ -42,43 +51,55 @@ class NspawnCommandTest {
 
     @Test
     void stdioWithoutAShellInTheImageGivesNspawnTheConnectionAsStdio() {
-        ServiceConfig.Container noShell = new ServiceConfig.Container(Path.of("/img"), "overlay", false, null, List.of(), false);
-        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, noShell), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED);
-        assertEquals("/usr/bin/systemd-nspawn", l.path());
+        ServiceConfig.Container noShell = new ServiceConfig.Container(Path.of("/img"), "overlay", false, null, List.of(), false, MB64);
+        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, noShell), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED, List.of());
         assertTrue(l.connectionOnStdio());
         assertEquals(List.of("--", "/bin/cat", "-u"), l.argv().subList(l.argv().size() - 3, l.argv().size()));
         assertEquals(List.of(NspawnCommand.PATH), l.env());
     }
 
     @Test
-    void listenFdsGoesThroughTheListenPidShim() {
+    void listenFdsPassesTheNames() {
         NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.LISTEN_FDS, EMBEDDED), "0000beef", "m",
-                Peer.unix(7, 0, 0), NOT_BOOTED);
-        assertEquals("/bin/sh", l.path());
+                Peer.unix(7, 0, 0), NOT_BOOTED, List.of());
         assertEquals(List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"", "/usr/bin/systemd-nspawn"), l.argv().subList(0, 4));
         assertTrue(l.argv().contains("--setenv=LISTEN_FDNAMES=connection"));
         assertTrue(l.argv().contains("--setenv=REMOTE_ADDR=unix"));
         assertTrue(l.argv().contains("--setenv=REMOTE_UID=0"));
+        assertEquals(List.of("--", "/bin/cat", "-u"), l.argv().subList(l.argv().size() - 3, l.argv().size()), "the service gets fd 3 as it is");
         assertEquals(List.of(NspawnCommand.PATH, "LISTEN_FDS=1"), l.env());
     }
 
     @Test
-    void registersWithMachinedWhenSystemdIsPid1() {
-        List<String> argv = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, EMBEDDED), "i", "m", Peer.inet("1.2.3.4", 1), BOOTED).argv();
-        assertFalse(argv.contains("--register=no"));
-        assertFalse(argv.contains("--keep-unit"));
+    void whenSystemdIsPid1TheScopeCarriesTheLimits() {
+        List<String> a = argv(service(ServiceConfig.Handoff.STDIO, EMBEDDED), BOOTED);
+        assertFalse(a.contains("--register=no"));
+        assertFalse(a.contains("--keep-unit"));
+        assertTrue(a.containsAll(List.of("--property=TasksMax=256", "--property=MemoryMax=536870912")), a.toString());
+        assertFalse(a.stream().anyMatch(x -> x.startsWith("--property=CPUQuota")), "no CPUQuota by default");
+        assertFalse(argv(service(ServiceConfig.Handoff.STDIO, EMBEDDED), NOT_BOOTED).stream().anyMatch(x -> x.startsWith("--property")));
     }
 
     @Test
     void imageFlags() {
         ServiceConfig.Container image = new ServiceConfig.Container(Path.of("/var/lib/machines/app"), "overlay", true, "pick",
-                List.of(new ServiceConfig.Bind("/srv/in", "/in", true), new ServiceConfig.Bind("/srv/out", "/srv/out", false)), true);
-        List<String> argv = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, image), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED).argv();
-        int d = argv.indexOf("--directory=/var/lib/machines/app");
-        assertEquals(List.of("--directory=/var/lib/machines/app", "--volatile=overlay", "--read-only", "--private-users=pick",
-                "--bind-ro=/srv/in:/in", "--bind=/srv/out"), argv.subList(d, d + 6));
-        ServiceConfig.Container persistent = new ServiceConfig.Container(Path.of("/img"), "no", false, null, List.of(), true);
-        List<String> p = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, persistent), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED).argv();
-        assertTrue(p.stream().noneMatch(a -> a.startsWith("--volatile")));
+                List.of(new ServiceConfig.Bind("/srv/in", "/in", true), new ServiceConfig.Bind("/srv/out", "/srv/out", false)), true, MB64);
+        List<String> a = argv(service(ServiceConfig.Handoff.STDIO, image), NOT_BOOTED);
+        int d = a.indexOf("--directory=/var/lib/machines/app");
+        assertEquals(List.of("--directory=/var/lib/machines/app", "--volatile=overlay", "--read-only",
+                "--bind-ro=/srv/in:/in", "--bind=/srv/out", "--private-users=pick", "--tmpfs=/tmp:size=67108864,mode=1777"), a.subList(d, d + 7));
+        assertFalse(a.contains("--private-users-ownership=off"), "an image's ownership is nspawn's business");
+        assertFalse(a.contains("--tmpfs=/var/tmp:size=67108864,mode=1777"), "an image may not have /var/tmp");
+        ServiceConfig.Container persistent = new ServiceConfig.Container(Path.of("/img"), "no", false, null, List.of(), true, MB64);
+        List<String> p = argv(service(ServiceConfig.Handoff.STDIO, persistent), NOT_BOOTED);
+        assertTrue(p.stream().noneMatch(x -> x.startsWith("--volatile")));
+        assertTrue(p.contains("--oom-score-adjust=1000"), "without a user namespace the OOM killer is pointed at the service");
+        assertFalse(p.stream().anyMatch(x -> x.startsWith("--private-users")), "no user namespace for an image unless asked");
+    }
+
+    @Test
+    void privateUsersNoTurnsOffTheDefault() {
+        ServiceConfig.Container c = new ServiceConfig.Container(null, "yes", false, "no", List.of(), true, MB64);
+        assertTrue(argv(service(ServiceConfig.Handoff.STDIO, c), NOT_BOOTED).stream().noneMatch(x -> x.startsWith("--private-users")));
     }
 }

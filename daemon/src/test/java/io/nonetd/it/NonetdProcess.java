@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class NonetdProcess implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("nonetd.jar", "target/nonetd.jar"));
+    /** The JVM flags of the packaged launcher (packaging/bin/nonetd), so tests measure what ships. */
+    static final List<String> JVM = List.of("-Xss512k", "-Xms8m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError");
 
     private final Process process;
     private final List<String> log = new ArrayList<>();
@@ -51,7 +54,9 @@ final class NonetdProcess implements AutoCloseable {
         if (daemonArgs.length > 0 && daemonArgs[0].equals("__raw__")) {
             cmd.addAll(List.of(daemonArgs).subList(1, daemonArgs.length));
         } else {
-            cmd.addAll(List.of("java", "-Xshare:auto", "-jar", JAR.toString()));
+            cmd.add("java");
+            cmd.addAll(JVM);
+            cmd.addAll(List.of("-jar", JAR.toString()));
             cmd.addAll(List.of(daemonArgs));
         }
         NonetdProcess d = new NonetdProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), addresses);
@@ -76,7 +81,7 @@ final class NonetdProcess implements AutoCloseable {
      * for a .socket unit: kill the daemon and the next one takes over the same socket.
      */
     static NonetdProcess startSupervised(String address, String... daemonArgs) throws IOException {
-        StringBuilder exec = new StringBuilder("exec java -jar " + JAR);
+        StringBuilder exec = new StringBuilder("exec java " + String.join(" ", JVM) + " -jar " + JAR);
         for (String a : daemonArgs) exec.append(" '").append(a).append("'");
         String loop = "while :; do sh -c 'LISTEN_PID=$$; export LISTEN_PID; " + exec.toString().replace("'", "'\\''") + "'; sleep 0.2; done";
         return start(List.of(), List.of(address), "__raw__", "sh", "-c", loop);
