@@ -55,6 +55,7 @@ public final class NspawnCommand {
         nspawn.add("--private-network");             // only lo inside
         nspawn.add("--drop-capability=" + DROPPED_CAPABILITIES); // CAP_NET_ADMIN too: --private-network leaves it
         nspawn.add("--no-new-privileges=yes");         // no setuid or file-capability gains inside
+        nspawn.add("--system-call-filter=~@mount");    // no mounts at all, not even in a nested user namespace
         nspawn.add("--machine=" + machine);
         if (!host.systemdBooted()) {
             // No system bus: nspawn can neither register with machined nor create a scope.

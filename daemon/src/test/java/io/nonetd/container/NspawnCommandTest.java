@@ -38,7 +38,7 @@ class NspawnCommandTest {
                 "echo $$ > '/sys/fs/cgroup/pids/nonetd/0000beef/cgroup.procs' && : || { echo \"nonetd: cannot join the session's cgroups\" >&2; exit 1; }; "
                         + "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"",
                 "/usr/bin/systemd-nspawn", "--quiet", "--settings=no", "--private-network", "--drop-capability=" + NspawnCommand.DROPPED_CAPABILITIES,
-                "--no-new-privileges=yes", "--machine=nonetd-echo-0000beef", "--register=no", "--keep-unit", "--directory=/", "--volatile=yes",
+                "--no-new-privileges=yes", "--system-call-filter=~@mount", "--machine=nonetd-echo-0000beef", "--register=no", "--keep-unit", "--directory=/", "--volatile=yes",
                 "--private-users=pick", "--private-users-ownership=off",
                 "--tmpfs=/tmp:size=67108864,mode=1777", "--tmpfs=/dev/shm:size=67108864,mode=1777", "--tmpfs=/var/tmp:size=67108864,mode=1777",
                 "--console=pipe", "--resolv-conf=off", "--link-journal=no",

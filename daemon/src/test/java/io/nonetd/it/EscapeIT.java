@@ -51,6 +51,7 @@ class EscapeIT {
               mount)
                 try "mount tmpfs" mount -t tmpfs none /tmp
                 try "unshare a mount namespace" unshare -m true
+                try "mount in a nested user namespace" unshare -Urm mount -t tmpfs none /tmp
                 try "remount / read-write" mount -o remount,rw /
                 try "remount the host's /usr read-write" mount -o remount,bind,rw /usr
                 try "write into /usr" touch /usr/.nonetd-escape-probe ;;
@@ -151,7 +152,8 @@ class EscapeIT {
 
     @Test
     void cannotMount() throws Exception {
-        assertEquals(List.of("blocked mount tmpfs", "blocked unshare a mount namespace", "blocked remount / read-write",
+        assertEquals(List.of("blocked mount tmpfs", "blocked unshare a mount namespace", "blocked mount in a nested user namespace",
+                "blocked remount / read-write",
                 "blocked remount the host's /usr read-write", "blocked write into /usr"), attempt("mount"));
         assertTrue(!Files.exists(Path.of("/usr/.nonetd-escape-probe")));
     }
