@@ -47,6 +47,9 @@ mkdir "$unitdir/nonetd@echo.socket.d"
 cp "$units"/nonetd@.socket "$units"/nonetd@.service "$units"/nonetd.service "$units"/nonetd-echo.socket "$unitdir/"
 cp "$repo/examples/echo/listen.conf" "$unitdir/nonetd@echo.socket.d/listen.conf"
 install -m 0755 "$repo/packaging/bin/nonetd" "$root/usr/bin/nonetd"
+# ExecReload= runs /bin/sh, which verify looks for inside the scratch root too.
+mkdir -p "$root/bin"
+install -m 0755 "$(readlink -f /bin/sh)" "$root/bin/sh"
 cp "$repo/examples/echo/echo.conf" "$root/etc/nonetd/echo.conf"
 
 echo "verify-units: 2. systemd-analyze verify"

@@ -104,6 +104,11 @@ public final class Daemon {
         poller.execute(this::reload);
     }
 
+    /** Thread-safe operator access (D-Bus, nonetctl); calls are carried out on the loop thread. */
+    public Control control() {
+        return new LoopControl(poller, this, sessions, gates.values());
+    }
+
     String status() {
         int running = sessions.size();
         int queued = gates.values().stream().mapToInt(Gate::queued).sum();
@@ -126,8 +131,9 @@ public final class Daemon {
         poller.schedule(System.nanoTime() + 1_000_000_000L, this::updateStatus);
     }
 
-    private void reload() {
-        if (stopping) return;
+    /** Returns null when every config was reloaded, else the error; the old configs then stay. */
+    String reload() {
+        if (stopping) return "the daemon is stopping";
         notifier.reloading();
         Log.info("Reloading configuration (SIGHUP)");
         Map<Gate, ServiceConfig> fresh = new LinkedHashMap<>();
@@ -139,12 +145,31 @@ public final class Daemon {
             } catch (ConfigException e) {
                 Log.error("Failed to reload: " + e.getMessage() + "; keeping the old configuration of every service");
                 notifier.ready(status());
-                return;
+                return e.getMessage();
             }
         }
         fresh.forEach(Gate::reconfigure);
         Log.info("Reloaded " + fresh.size() + " service(s); running sessions keep the configuration they started with");
         notifier.ready(status());
+        return null;
+    }
+
+    /** Stops accepting; running sessions may finish within {@code timeout}, then they are stopped. */
+    void drain(Duration timeout) {
+        if (stopping) return;
+        closeListeners();
+        notifier.stopping(status());
+        Log.info("Draining: accepting no more; " + sessions.size() + " sessions may finish within " + timeout.toMillis() + "ms");
+        poller.schedule(System.nanoTime() + timeout.toNanos(), () -> sessions.terminateAll("drain timeout reached"));
+    }
+
+    private void closeListeners() {
+        stopping = true;
+        for (Listener l : listeners) {
+            poller.unregister(l.fd());
+            l.fd().close(); // plain close: systemd keeps its copy, and the backlog waits for the next daemon
+        }
+        for (Gate g : gates.values()) g.close("the daemon is stopping");
     }
 
     private long refused() {
@@ -167,12 +192,7 @@ public final class Daemon {
 
     private void stop(String why) {
         if (stopping) return;
-        stopping = true;
-        for (Listener l : listeners) {
-            poller.unregister(l.fd());
-            l.fd().close(); // plain close: systemd keeps its copy, and the backlog waits for the next daemon
-        }
-        for (Gate g : gates.values()) g.close("the daemon is stopping");
+        closeListeners();
         if (leaveSessions) {
             notifier.stopping(status());
             Log.info("Stopping (" + why + "): leaving " + sessions.size() + " sessions running");

@@ -43,6 +43,7 @@ final class Gate {
     private Admission admission;
     private final FairQueue<Waiting> queue = new FairQueue<>();
     private long refused;
+    private final java.util.Map<String, Long> refusedByReason = new java.util.TreeMap<>();
 
     Gate(ServiceConfig service, Poller poller, Starter starter) {
         this.service = service;
@@ -72,6 +73,11 @@ final class Gate {
 
     long refused() {
         return refused;
+    }
+
+    /** Refusals counted by kind: rate-limit, queue-full, queue-timeout, stopping. */
+    java.util.Map<String, Long> refusedByReason() {
+        return refusedByReason;
     }
 
     /** Takes ownership of {@code conn}. */
@@ -149,6 +155,9 @@ final class Gate {
 
     private void refuse(String id, Peer peer, Fd conn, String reason) {
         refused++;
+        String kind = reason.startsWith("rate limit") ? "rate-limit" : reason.contains("queue full") ? "queue-full"
+                : reason.startsWith("waited") ? "queue-timeout" : "stopping";
+        refusedByReason.merge(kind, 1L, Long::sum);
         Log.warning("[" + id + "] refused: peer " + peer + ", service '" + service.name() + "': " + reason);
         try (conn) {
             String msg = service.limits().refuseMessage();

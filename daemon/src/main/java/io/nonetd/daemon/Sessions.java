@@ -55,6 +55,10 @@ final class Sessions implements Gate.Starter {
     private final Launcher launcher;
     private final CgroupLayout cgroups;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private final List<Control.Listener> listeners = new ArrayList<>();
+    /** The last spawn times in microseconds, a ring for p50/p99. */
+    private final long[] spawnMicros = new long[1024];
+    private int spawns;
     private long served;
     private long failed;
 
@@ -80,8 +84,10 @@ final class Sessions implements Gate.Starter {
     public boolean start(Gate gate, String id, Peer peer, String source, Fd conn) {
         ServiceConfig service = gate.service();
         Session s;
+        long t0 = System.nanoTime();
         try {
             s = launcher.launch(id, service, peer, conn);
+            spawnMicros[spawns++ % spawnMicros.length] = (System.nanoTime() - t0) / 1000;
         } catch (OsException | RuntimeException e) {
             failed++;
             Log.error("[" + id + "] Failed to start session for peer " + peer + ", service '" + service.name() + "': " + e.getMessage() + "; closing the connection");
@@ -101,7 +107,46 @@ final class Sessions implements Gate.Starter {
                     () -> terminate(r, "RuntimeMaxSec=" + seconds(limits.runtimeMax()) + " reached"));
         }
         if (limits.idleTimeout() != null && r.socketLink != null) scheduleIdleCheck(r, limits.idleTimeout().toMillis());
+        for (Control.Listener l : listeners) l.sessionNew(info(r));
         return true;
+    }
+
+    void addListener(Control.Listener l) {
+        listeners.add(l);
+    }
+
+    List<Control.SessionInfo> infos() {
+        return running.values().stream().map(Sessions::info).toList();
+    }
+
+    Control.SessionInfo info(String id) {
+        Running r = running.get(id);
+        return r == null ? null : info(r);
+    }
+
+    /** Sends {@code signal} to a session's nspawn; SIGTERM stops it the orderly way, with the usual grace. */
+    boolean signal(String id, int signal, String why) {
+        Running r = running.get(id);
+        if (r == null) return false;
+        if (signal == io.nonetd.os.Signals.SIGTERM) terminate(r, why);
+        else r.session.child().kill(signal);
+        return true;
+    }
+
+    /** p50 and p99 of the recent spawn times, in microseconds. */
+    long[] spawnPercentiles() {
+        int n = Math.min(spawns, spawnMicros.length);
+        if (n == 0) return new long[] {0, 0};
+        long[] sorted = java.util.Arrays.copyOf(spawnMicros, n);
+        java.util.Arrays.sort(sorted);
+        return new long[] {sorted[(n - 1) / 2], sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]};
+    }
+
+    private static Control.SessionInfo info(Running r) {
+        Session s = r.session;
+        String state = r.endReason != null ? "stopping" : s.output() == null ? "adopted" : "running";
+        return new Control.SessionInfo(s.id(), s.config().name(), s.peer().address(), s.peer().port(), s.machine(), s.child().pid(),
+                s.started(), state);
     }
 
     /**
@@ -122,6 +167,7 @@ final class Sessions implements Gate.Starter {
         running.put(l.id(), r);
         gate.adopted(source);
         poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
+        for (Control.Listener cl : listeners) cl.sessionNew(info(r));
         Log.info(s.tag() + " adopted session left by an earlier nonetd: peer " + l.peer() + ", service '" + gate.service().name()
                 + "', machine " + l.machine() + ", pid " + l.pid());
     }
@@ -201,6 +247,7 @@ final class Sessions implements Gate.Starter {
         removeLeftovers(s);
         Log.info(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
                 s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason));
+        for (Control.Listener l : listeners) l.sessionRemoved(info(r), status.toString(), r.endReason == null ? "exited" : r.endReason);
         r.gate.ended(r.source);
     }
 
