@@ -323,6 +323,11 @@ session_visible() {
     machines=$(inside machinectl list --no-legend | awk '{print $1}')
     echo "$machines" | sed 's/^/e2e:    machine: /'
     echo "$machines" | grep -q '^nonetd-' || fail "no nonetd-* machine while a session is open"
+    # The D-Bus API on the real system bus: nonetctl finds the daemon and the open session.
+    local sessions
+    sessions=$(inside nonetctl list 2>&1) || { echo "$sessions" | sed 's/^/e2e:    /'; fail "nonetctl list failed"; }
+    echo "$sessions" | sed 's/^/e2e:    nonetctl: /'
+    echo "$sessions" | grep -q 'nonetd-echo-' || fail "nonetctl list does not show the open session"
 }
 
 restart_keeps_session() {

@@ -2,12 +2,14 @@ package io.nonetd;
 
 import io.nonetd.activation.ListenFds;
 import io.nonetd.activation.Notifier;
+import io.nonetd.bus.BusExport;
 import io.nonetd.config.ConfigException;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.config.ServiceConfigParser;
 import io.nonetd.container.Host;
 import io.nonetd.daemon.Daemon;
 import io.nonetd.daemon.Listener;
+import io.nonetd.log.Journal;
 import io.nonetd.log.Log;
 import io.nonetd.net.ListenAddress;
 import io.nonetd.os.Fd;
@@ -83,12 +85,16 @@ public final class Main {
         String limits = "TasksMax=, MemoryMax=, CPUQuota= are enforced by " + host.limitsMechanism();
         if (host.systemdBooted() || host.cgroups() != null) Log.info(limits);
         else Log.warning(limits);
+        Log.useJournal(Journal.fromEnvironment(System.getenv())); // session records with fields; see Log.record
         try (Poller poller = new Poller(); Notifier notifier = Notifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid())) {
             Daemon daemon = new Daemon(poller, host, listeners, options.leaveSessions(), notifier);
             Signal.handle(new Signal("TERM"), s -> daemon.requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), s -> daemon.requestStop("SIGINT"));
             Signal.handle(new Signal("HUP"), s -> daemon.requestReload());
-            daemon.serve();
+            // The D-Bus API, named after the first service; no system bus leaves it off.
+            try (BusExport bus = BusExport.start(daemon.control(), listeners.get(0).service().name())) {
+                daemon.serve();
+            }
         }
         return 0;
     }

@@ -6,14 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Facts about the host that change how nspawn is run. Detected once by Main. */
-public record Host(String nspawn, String shell, boolean systemdBooted, CgroupLayout cgroups) {
+public record Host(String nspawn, String shell, boolean systemdBooted, boolean machined, CgroupLayout cgroups) {
 
     /** Finds systemd-nspawn and tells whether systemd is PID 1 (sd_booted(3): /run/systemd/system exists). */
     public static Host detect() {
         String nspawn = List.of("/usr/bin/systemd-nspawn", "/bin/systemd-nspawn").stream()
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
         boolean booted = Files.isDirectory(Path.of("/run/systemd/system"));
-        return new Host(nspawn, "/bin/sh", booted, booted ? null : CgroupLayout.detect());
+        boolean machined = Files.isExecutable(Path.of("/usr/lib/systemd/systemd-machined")) || Files.isExecutable(Path.of("/lib/systemd/systemd-machined"));
+        return new Host(nspawn, "/bin/sh", booted, machined, booted ? null : CgroupLayout.detect());
     }
 
     /** How TasksMax=, MemoryMax= and CPUQuota= are enforced, for the start-up log line. */

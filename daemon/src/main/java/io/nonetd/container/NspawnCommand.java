@@ -62,6 +62,9 @@ public final class NspawnCommand {
             nspawn.add("--register=no");
             nspawn.add("--keep-unit");
         } else {
+            // machined registers the container (machinectl list shows it). Without machined, nspawn
+            // still gets a scope of its own from systemd, which carries the limits below.
+            if (!host.machined()) nspawn.add("--register=no");
             if (limits.tasksMax() != null) nspawn.add("--property=TasksMax=" + limits.tasksMax());
             if (limits.memoryMax() != null) nspawn.add("--property=MemoryMax=" + limits.memoryMax());
             if (limits.cpuQuotaPercent() != null) nspawn.add("--property=CPUQuota=" + limits.cpuQuotaPercent() + "%");

@@ -41,6 +41,9 @@ final class Sessions implements Gate.Starter {
         final String socketLink;
         String endReason;
         Object limitTimer;
+        /** The last TCP_INFO of the connection, for the end record's byte counts. */
+        TcpInfo.Snapshot lastSample;
+        Object sampleTimer;
 
         Running(Session session, Gate gate, String source, String socketLink) {
             this.session = session;
@@ -50,6 +53,12 @@ final class Sessions implements Gate.Starter {
             this.socketLink = socketLink;
         }
     }
+
+    /**
+     * How often a TCP session's byte counts are sampled while the journal is in use. The container
+     * is gone by the end, so the end record reports the last sample.
+     */
+    static final long SAMPLE_NANOS = 1_000_000_000L;
 
     private final Poller poller;
     private final Launcher launcher;
@@ -100,7 +109,9 @@ final class Sessions implements Gate.Starter {
             if (!r.relay.pump()) poller.unregister(s.output());
         });
         poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
-        Log.info(s.tag() + " session start: peer " + peer + ", service '" + service.name() + "', machine " + s.machine() + ", pid " + s.child().pid());
+        Log.record(s.tag() + " session start: peer " + peer + ", service '" + service.name() + "', machine " + s.machine() + ", pid " + s.child().pid(),
+                SessionRecords.start(info(r)));
+        if (r.socketLink != null && Log.hasJournal()) scheduleSample(r);
         ServiceConfig.Limits limits = service.limits();
         if (limits.runtimeMax() != null) {
             r.limitTimer = poller.schedule(System.nanoTime() + limits.runtimeMax().toNanos(),
@@ -188,6 +199,7 @@ final class Sessions implements Gate.Starter {
             poller.unregister(r.session.child().pidfd());
             if (r.session.output() != null) poller.unregister(r.session.output());
             poller.cancel(r.limitTimer);
+            poller.cancel(r.sampleTimer);
             r.session.close();
         }
         running.clear();
@@ -215,13 +227,27 @@ final class Sessions implements Gate.Starter {
     private void scheduleIdleCheck(Running r, long afterMillis) {
         r.limitTimer = poller.schedule(System.nanoTime() + afterMillis * 1_000_000, () -> {
             long timeout = r.session.config().limits().idleTimeout().toMillis();
-            TcpInfo.Snapshot info = TcpInfo.of(r.session.child().pid(), r.socketLink);
+            TcpInfo.Snapshot info = TcpInfo.of(r.session.child().pid(), r.socketLink, r.lastSample);
             if (info == null) return; // the service closed the connection: nothing left to time out
+            r.lastSample = info;
             if (info.idleMillis() >= timeout) {
                 terminate(r, "IdleTimeoutSec=" + timeout / 1000.0 + "s reached, no bytes for " + info.idleMillis() + "ms");
             } else {
                 scheduleIdleCheck(r, timeout - info.idleMillis());
             }
+        });
+    }
+
+    /**
+     * Samples the connection's byte counts until no process of the session holds it any more.
+     * Before the first sample nspawn may not have forked the container yet: keep trying.
+     */
+    private void scheduleSample(Running r) {
+        r.sampleTimer = poller.schedule(System.nanoTime() + SAMPLE_NANOS, () -> {
+            TcpInfo.Snapshot info = TcpInfo.of(r.session.child().pid(), r.socketLink, r.lastSample);
+            if (info == null && r.lastSample != null) return; // closed: the last sample stands
+            if (info != null) r.lastSample = info;
+            scheduleSample(r);
         });
     }
 
@@ -237,6 +263,7 @@ final class Sessions implements Gate.Starter {
         if (status == null) return; // spurious wakeup: still running
         poller.unregister(s.child().pidfd());
         poller.cancel(r.limitTimer);
+        poller.cancel(r.sampleTimer);
         if (r.relay != null) {
             poller.unregister(s.output());
             r.relay.pump();
@@ -245,9 +272,11 @@ final class Sessions implements Gate.Starter {
         running.remove(s.id());
         if (!s.removeCgroup()) Log.warning(s.tag() + " Failed to remove the session's cgroups, ignoring");
         removeLeftovers(s);
-        Log.info(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
-                s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason));
-        for (Control.Listener l : listeners) l.sessionRemoved(info(r), status.toString(), r.endReason == null ? "exited" : r.endReason);
+        String reason = r.endReason == null ? "exited" : r.endReason;
+        Log.record(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
+                s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason),
+                SessionRecords.end(info(r), s.elapsedNanos() / 1000, status, reason, r.lastSample));
+        for (Control.Listener l : listeners) l.sessionRemoved(info(r), status.toString(), reason);
         r.gate.ended(r.source);
     }
 

@@ -14,8 +14,8 @@ import jnr.ffi.byref.IntByReference;
  * getsockopt, and closes the borrowed copy at once.
  */
 public final class TcpInfo {
-    /** Milliseconds since data last went either way, and the byte counts. */
-    public record Snapshot(long idleMillis, long bytesReceived, long bytesAcked) {}
+    /** Milliseconds since data last went either way, the byte counts, and which process fd it was read through. */
+    public record Snapshot(long idleMillis, long bytesReceived, long bytesAcked, int pid, int fd) {}
 
     private static final int SIZE = 232; // struct tcp_info up to tcpi_bytes_received and beyond
 
@@ -23,6 +23,18 @@ public final class TcpInfo {
 
     /** Null when no process of the tree under {@code rootPid} holds {@code socketLink} any more. */
     public static Snapshot of(int rootPid, String socketLink) {
+        return of(rootPid, socketLink, null);
+    }
+
+    /**
+     * As above, but first through the process fd {@code last} was read through: a repeated sample
+     * then costs one readlink instead of a walk of /proc.
+     */
+    public static Snapshot of(int rootPid, String socketLink, Snapshot last) {
+        if (last != null && isLink(last.pid(), last.fd(), socketLink)) {
+            Snapshot s = read(last.pid(), last.fd());
+            if (s != null) return s;
+        }
         for (int pid : ProcessTree.descendants(rootPid)) {
             int fd = findFd(pid, socketLink);
             if (fd < 0) continue;
@@ -47,6 +59,14 @@ public final class TcpInfo {
         return -1;
     }
 
+    private static boolean isLink(int pid, int fd, String socketLink) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString().equals(socketLink);
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     private static Snapshot read(int pid, int targetFd) {
         long pidfd = Native.C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0);
         if (pidfd < 0) return null;
@@ -59,7 +79,7 @@ public final class TcpInfo {
                 if (Native.C.getsockopt(borrowed.fd(), Native.IPPROTO_TCP, Native.TCP_INFO, info, len) != 0) return null;
                 long sent = info.getInt(44) & 0xffffffffL;     // tcpi_last_data_sent
                 long received = info.getInt(52) & 0xffffffffL; // tcpi_last_data_recv
-                return new Snapshot(Math.min(sent, received), info.getLong(128), info.getLong(120));
+                return new Snapshot(Math.min(sent, received), info.getLong(128), info.getLong(120), pid, targetFd);
             }
         }
     }

@@ -13,8 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NspawnCommandTest {
-    static final Host NOT_BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", false, null);
-    static final Host BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", true, null);
+    static final Host NOT_BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", false, true, null);
+    static final Host BOOTED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", true, true, null);
+    static final Host BOOTED_NO_MACHINED = new Host("/usr/bin/systemd-nspawn", "/bin/sh", true, false, null);
     static final long MB64 = 64L << 20;
     static final ServiceConfig.Container EMBEDDED = new ServiceConfig.Container(null, "yes", false, null, List.of(), true, MB64);
 
@@ -78,6 +79,14 @@ class NspawnCommandTest {
         assertTrue(a.containsAll(List.of("--property=TasksMax=256", "--property=MemoryMax=536870912")), a.toString());
         assertFalse(a.stream().anyMatch(x -> x.startsWith("--property=CPUQuota")), "no CPUQuota by default");
         assertFalse(argv(service(ServiceConfig.Handoff.STDIO, EMBEDDED), NOT_BOOTED).stream().anyMatch(x -> x.startsWith("--property")));
+    }
+
+    @Test
+    void withoutMachinedNspawnDoesNotRegisterButKeepsItsScope() {
+        List<String> a = argv(service(ServiceConfig.Handoff.STDIO, EMBEDDED), BOOTED_NO_MACHINED);
+        assertTrue(a.contains("--register=no"));
+        assertFalse(a.contains("--keep-unit"), "a scope of its own carries the limits");
+        assertTrue(a.contains("--property=TasksMax=256"));
     }
 
     @Test
