@@ -40,7 +40,8 @@ final class Sessions implements Gate.Starter {
         final OutputRelay relay;
         final String socketLink;
         String endReason;
-        Object limitTimer;
+        Object runtimeTimer;
+        Object idleTimer;
         /** The last TCP_INFO of the connection, for the end record's byte counts. */
         TcpInfo.Snapshot lastSample;
         Object sampleTimer;
@@ -65,9 +66,7 @@ final class Sessions implements Gate.Starter {
     private final CgroupLayout cgroups;
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final List<Control.Listener> listeners = new ArrayList<>();
-    /** The last spawn times in microseconds, a ring for p50/p99. */
-    private final long[] spawnMicros = new long[1024];
-    private int spawns;
+    private final SpawnTimes spawnTimes = new SpawnTimes();
     private long served;
     private long failed;
 
@@ -96,7 +95,7 @@ final class Sessions implements Gate.Starter {
         long t0 = System.nanoTime();
         try {
             s = launcher.launch(id, service, peer, conn);
-            spawnMicros[spawns++ % spawnMicros.length] = (System.nanoTime() - t0) / 1000;
+            spawnTimes.add(System.nanoTime() - t0);
         } catch (OsException | RuntimeException e) {
             failed++;
             Log.error("[" + id + "] Failed to start session for peer " + peer + ", service '" + service.name() + "': " + e.getMessage() + "; closing the connection");
@@ -114,7 +113,7 @@ final class Sessions implements Gate.Starter {
         if (r.socketLink != null && Log.hasJournal()) scheduleSample(r);
         ServiceConfig.Limits limits = service.limits();
         if (limits.runtimeMax() != null) {
-            r.limitTimer = poller.schedule(System.nanoTime() + limits.runtimeMax().toNanos(),
+            r.runtimeTimer = poller.schedule(System.nanoTime() + limits.runtimeMax().toNanos(),
                     () -> terminate(r, "RuntimeMaxSec=" + seconds(limits.runtimeMax()) + " reached"));
         }
         if (limits.idleTimeout() != null && r.socketLink != null) scheduleIdleCheck(r, limits.idleTimeout().toMillis());
@@ -146,11 +145,7 @@ final class Sessions implements Gate.Starter {
 
     /** p50 and p99 of the recent spawn times, in microseconds. */
     long[] spawnPercentiles() {
-        int n = Math.min(spawns, spawnMicros.length);
-        if (n == 0) return new long[] {0, 0};
-        long[] sorted = java.util.Arrays.copyOf(spawnMicros, n);
-        java.util.Arrays.sort(sorted);
-        return new long[] {sorted[(n - 1) / 2], sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]};
+        return spawnTimes.percentiles();
     }
 
     private static Control.SessionInfo info(Running r) {
@@ -198,7 +193,7 @@ final class Sessions implements Gate.Starter {
         for (Running r : running.values()) {
             poller.unregister(r.session.child().pidfd());
             if (r.session.output() != null) poller.unregister(r.session.output());
-            poller.cancel(r.limitTimer);
+            cancelLimits(r);
             poller.cancel(r.sampleTimer);
             r.session.close();
         }
@@ -212,7 +207,7 @@ final class Sessions implements Gate.Starter {
     private void terminate(Running r, String reason) {
         if (r.endReason != null || r.session.child().isReaped()) return;
         r.endReason = reason;
-        poller.cancel(r.limitTimer);
+        cancelLimits(r);
         Session s = r.session;
         Log.warning(s.tag() + " stopping session: " + reason);
         s.child().kill(Signals.SIGTERM);
@@ -224,8 +219,13 @@ final class Sessions implements Gate.Starter {
         });
     }
 
+    private void cancelLimits(Running r) {
+        poller.cancel(r.runtimeTimer);
+        poller.cancel(r.idleTimer);
+    }
+
     private void scheduleIdleCheck(Running r, long afterMillis) {
-        r.limitTimer = poller.schedule(System.nanoTime() + afterMillis * 1_000_000, () -> {
+        r.idleTimer = poller.schedule(System.nanoTime() + afterMillis * 1_000_000, () -> {
             long timeout = r.session.config().limits().idleTimeout().toMillis();
             TcpInfo.Snapshot info = TcpInfo.of(r.session.child().pid(), r.socketLink, r.lastSample);
             if (info == null) return; // the service closed the connection: nothing left to time out
@@ -262,7 +262,7 @@ final class Sessions implements Gate.Starter {
         }
         if (status == null) return; // spurious wakeup: still running
         poller.unregister(s.child().pidfd());
-        poller.cancel(r.limitTimer);
+        cancelLimits(r);
         poller.cancel(r.sampleTimer);
         if (r.relay != null) {
             poller.unregister(s.output());
