@@ -24,8 +24,10 @@ public record Host(String nspawn, String shell, boolean systemdBooted, boolean m
         return "NOTHING: systemd is not PID 1 and no cgroup v1 pids/memory/cpu hierarchy was found";
     }
 
-    /** Where a killed nspawn may leave its machine's propagation directory behind. */
+    /** Where nspawn keeps a directory per machine; a killed nspawn leaves its directory behind. */
+    public static final Path PROPAGATE_ROOT = Path.of("/run/systemd/nspawn/propagate");
+
     public static Path propagateDir(String machine) {
-        return Path.of("/run/systemd/nspawn/propagate", machine);
+        return PROPAGATE_ROOT.resolve(machine);
     }
 }

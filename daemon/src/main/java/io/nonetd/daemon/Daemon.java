@@ -81,7 +81,7 @@ public final class Daemon {
                 if (l.belongsTo(g.service().name())) sessions.adopt(l, g);
             }
         });
-        java.io.File[] dirs = Host.propagateDir("x").getParent().toFile().listFiles((d, n) -> n.startsWith(SessionId.MACHINE_PREFIX));
+        java.io.File[] dirs = Host.PROPAGATE_ROOT.toFile().listFiles((d, n) -> n.startsWith(SessionId.MACHINE_PREFIX));
         for (java.io.File dir : dirs == null ? new java.io.File[0] : dirs) {
             if (!alive.contains(dir.getName()) && isOurs(dir.getName()) && dir.delete()) {
                 Log.info("Removed '" + dir + "', left by a session that ended while no nonetd watched it");

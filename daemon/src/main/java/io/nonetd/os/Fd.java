@@ -36,10 +36,6 @@ public final class Fd implements AutoCloseable {
         return this;
     }
 
-    public boolean isCloexec() throws OsException {
-        return (Native.check(Native.C.fcntl(fd, Native.F_GETFD, 0), "fcntl(" + fd + ", F_GETFD)") & Native.FD_CLOEXEC) != 0;
-    }
-
     public Fd nonblocking() throws OsException {
         int flags = Native.check(Native.C.fcntl(fd, Native.F_GETFL, 0), "fcntl(" + fd + ", F_GETFL)");
         Native.check(Native.C.fcntl(fd, Native.F_SETFL, flags | Native.O_NONBLOCK), "fcntl(" + fd + ", F_SETFL, O_NONBLOCK)");

@@ -29,8 +29,6 @@ public interface LibC {
     @SaveError long syscall(long number, long arg1, long arg2, long arg3);
     @SaveError long send(int fd, Pointer buf, long len, int flags);
     @SaveError long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrlen);
-    @SaveError int unlink(String path);
-    @SaveError int umount2(String target, int flags);
     String strerror(int errnum);
 
     int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);

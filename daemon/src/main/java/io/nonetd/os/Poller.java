@@ -15,7 +15,7 @@ import jnr.ffi.Pointer;
  * thread. Handlers may register and unregister fds, including their own, while they run.
  */
 public final class Poller implements AutoCloseable {
-    public static final int POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDHUP = 0x2000;
+    public static final int POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10;
     private static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
 
     /** Called on the loop thread with the returned events of its fd. */
@@ -47,10 +47,6 @@ public final class Poller implements AutoCloseable {
     /** Stops watching {@code fd}; call it before closing the fd, whose number may be reused. */
     public void unregister(Fd fd) {
         watches.remove(fd.number());
-    }
-
-    public int watched() {
-        return watches.size();
     }
 
     /** Runs {@code action} on the loop thread at {@code nanoTime >= deadline}; returns a handle for {@link #cancel}. */

@@ -20,19 +20,4 @@ public final class Signals {
         };
     }
 
-    /** Parses "TERM", "SIGTERM" or "15". */
-    public static int parse(String text) {
-        String t = text.trim().toUpperCase();
-        if (t.startsWith("SIG")) t = t.substring(3);
-        for (int s = 1; s < 32; s++) {
-            if (name(s).equals(t)) return s;
-        }
-        try {
-            int n = Integer.parseInt(t);
-            if (n >= 1 && n <= 64) return n;
-        } catch (NumberFormatException ignored) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException("unknown signal '" + text + "'");
-    }
 }

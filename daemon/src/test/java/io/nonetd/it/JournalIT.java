@@ -12,15 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import jnr.unixsocket.UnixDatagramChannel;
-import jnr.unixsocket.UnixSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,36 +104,14 @@ class JournalIT {
     }
 
     /** A stand-in for journald's socket: collects every datagram, parsed. */
+    /** The journal socket, standing in for journald: one field map per datagram. */
     private static final class Receiver implements AutoCloseable {
+        private final DatagramSink<Map<String, String>> sink;
         final Path path;
-        private final UnixDatagramChannel channel;
-        private final List<Map<String, String>> records = new ArrayList<>();
 
         Receiver(Path path) throws Exception {
             this.path = path;
-            channel = UnixDatagramChannel.open();
-            channel.bind(new UnixSocketAddress(path.toFile()));
-            Thread reader = new Thread(this::read, "journal-receiver");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            while (true) {
-                buf.clear();
-                try {
-                    channel.receive(buf);
-                } catch (Exception e) {
-                    return;
-                }
-                buf.flip();
-                Map<String, String> r = parse(buf);
-                synchronized (records) {
-                    records.add(r);
-                    records.notifyAll();
-                }
-            }
+            sink = new DatagramSink<>(path, Receiver::parse);
         }
 
         /** KEY=value\n, or KEY\n + 64-bit little-endian length + bytes + \n. */
@@ -163,20 +138,12 @@ class JournalIT {
         }
 
         Map<String, String> await(Predicate<Map<String, String>> p) throws InterruptedException {
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            synchronized (records) {
-                while (true) {
-                    for (Map<String, String> r : records) if (p.test(r)) return r;
-                    long left = (deadline - System.nanoTime()) / 1_000_000;
-                    if (left <= 0) throw new AssertionError("no matching journal record; got " + records);
-                    records.wait(left);
-                }
-            }
+            return sink.await(p, 1, Duration.ofSeconds(20), "journal records");
         }
 
         @Override
         public void close() throws Exception {
-            channel.close();
+            sink.close();
         }
     }
 }

@@ -3,17 +3,13 @@ package io.nonetd.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jnr.unixsocket.UnixDatagramChannel;
-import jnr.unixsocket.UnixSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,27 +25,7 @@ class NotifyIT {
         Path sock = dir.resolve("notify.sock");
         Path conf = dir.resolve("svc.conf");
         Files.writeString(conf, "[Service]\nExecStart=/usr/bin/rev\n");
-        try (UnixDatagramChannel ch = UnixDatagramChannel.open()) {
-            ch.bind(new UnixSocketAddress(sock.toFile()));
-            List<String> got = new ArrayList<>();
-            Thread reader = new Thread(() -> {
-                ByteBuffer buf = ByteBuffer.allocate(4096);
-                while (true) {
-                    buf.clear();
-                    try {
-                        ch.receive(buf);
-                    } catch (Exception e) {
-                        return;
-                    }
-                    buf.flip();
-                    synchronized (got) {
-                        got.add(StandardCharsets.UTF_8.decode(buf).toString());
-                        got.notifyAll();
-                    }
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+        try (DatagramSink<String> got = new DatagramSink<>(sock, buf -> StandardCharsets.UTF_8.decode(buf).toString())) {
             try (NonetdProcess d = NonetdProcess.start(Map.of("NOTIFY_SOCKET", sock.toString(), "WATCHDOG_USEC", "400000"),
                     List.of(), List.of("127.0.0.1:" + NonetdProcess.freePort()), "--config", conf.toString())) {
                 assertEquals("olleh\n", Client.exchange(d.port(), "hello\n"));
@@ -77,16 +53,7 @@ class NotifyIT {
         }
     }
 
-    private static String await(List<String> got, java.util.function.Predicate<String> p, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        synchronized (got) {
-            while (true) {
-                List<String> matching = got.stream().filter(p).toList();
-                if (matching.size() >= count) return matching.get(count - 1);
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) throw new AssertionError("no " + count + " matching notifications; got " + got);
-                got.wait(left);
-            }
-        }
+    private static String await(DatagramSink<String> got, java.util.function.Predicate<String> p, int count) throws InterruptedException {
+        return got.await(p, count, Duration.ofSeconds(15), "notifications");
     }
 }
