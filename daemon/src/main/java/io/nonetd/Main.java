@@ -6,16 +6,23 @@ import io.nonetd.bus.BusExport;
 import io.nonetd.config.ConfigException;
 import io.nonetd.config.ServiceConfig;
 import io.nonetd.config.ServiceConfigParser;
+import io.nonetd.container.Helper;
 import io.nonetd.container.Host;
+import io.nonetd.container.Launcher;
+import io.nonetd.container.UidRanges;
 import io.nonetd.daemon.Daemon;
 import io.nonetd.daemon.Listener;
 import io.nonetd.log.Journal;
 import io.nonetd.log.Log;
 import io.nonetd.net.ListenAddress;
 import io.nonetd.os.Fd;
+import io.nonetd.os.OsException;
+import io.nonetd.os.Seccomp;
+import io.nonetd.seccomp.SyscallPolicy;
 import io.nonetd.os.Poller;
 import io.nonetd.os.Sockets;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import sun.misc.Signal;
@@ -28,6 +35,8 @@ import sun.misc.Signal;
 public final class Main {
     static final int EXIT_FAILURE = 1, EXIT_USAGE = 2, EXIT_CONFIG = 78;
     static final String VERSION = "0.1.0";
+    /** The daemon's files at run time: nonetd-helper with the filter, and the uid range locks. */
+    static final Path RUNTIME = Path.of("/run/nonetd");
 
     private Main() {}
 
@@ -86,8 +95,10 @@ public final class Main {
         if (host.systemdBooted() || host.cgroups() != null) Log.info(limits);
         else Log.warning(limits);
         Log.useJournal(Journal.fromEnvironment(System.getenv())); // session records with fields; see Log.record
+        Helper helper = helper(listeners.stream().map(Listener::service).distinct().toList());
+        Launcher launcher = new Launcher(host, helper, new UidRanges(RUNTIME.resolve("uid")));
         try (Poller poller = new Poller(); Notifier notifier = Notifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid())) {
-            Daemon daemon = new Daemon(poller, host, listeners, options.leaveSessions(), notifier);
+            Daemon daemon = new Daemon(poller, host, launcher, listeners, options.leaveSessions(), notifier);
             Signal.handle(new Signal("TERM"), s -> daemon.requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), s -> daemon.requestStop("SIGINT"));
             Signal.handle(new Signal("HUP"), s -> daemon.requestReload());
@@ -95,8 +106,48 @@ public final class Main {
             try (BusExport bus = BusExport.start(daemon.control(), listeners.get(0).service().name())) {
                 daemon.serve();
             }
+        } finally {
+            if (helper != null) helper.remove();
         }
         return 0;
+    }
+
+    /**
+     * nonetd-helper and the compiled syscall filter, when a service needs them (fast spawn or a
+     * warm pool). Without them sessions are just as confined, under nspawn's filter, only slower:
+     * a warning, unless the config asked for Seccomp=precompiled explicitly.
+     */
+    private static Helper helper(List<ServiceConfig> services) throws IOException {
+        boolean wanted = services.stream().anyMatch(s -> s.container().effectiveSeccomp() == ServiceConfig.Seccomp.PRECOMPILED || s.pool().warm() > 0);
+        if (!wanted) return null;
+        String explicit = services.stream().filter(s -> s.container().seccomp() == ServiceConfig.Seccomp.PRECOMPILED)
+                .map(s -> s.source()).findFirst().orElse(null);
+        Path binary = Helper.findBinary();
+        if (binary == null) {
+            return unavailable(explicit, "nonetd-helper is neither next to the jar nor at " + Helper.INSTALLED);
+        }
+        byte[] bpf = null;
+        long t0 = System.nanoTime();
+        try {
+            Seccomp.Program program = Seccomp.compile(Seccomp.load(), SyscallPolicy.defaultAction(), Seccomp.ACT_KILL_PROCESS, SyscallPolicy.rules());
+            bpf = program.bpf();
+            Log.info(String.format("Syscall filter compiled in %.1fms: %d BPF instructions (%d syscalls unknown on this architecture)",
+                    (System.nanoTime() - t0) / 1e6, bpf.length / 8, program.unknown().size()));
+        } catch (OsException e) {
+            if (explicit != null) throw new IOException("Seccomp=precompiled in " + explicit + ", but the filter cannot be compiled: " + e.getMessage());
+            Log.warning("Failed to compile the syscall filter: " + e.getMessage() + "; sessions use nspawn's filter");
+        }
+        try {
+            return Helper.prepare(RUNTIME, binary, bpf);
+        } catch (IOException e) {
+            return unavailable(explicit, "cannot set up " + RUNTIME + ": " + e.getMessage());
+        }
+    }
+
+    private static Helper unavailable(String explicit, String why) throws IOException {
+        if (explicit != null) throw new IOException("Seccomp=precompiled in " + explicit + ", but " + why);
+        Log.warning(why + ": sessions use nspawn's filter and start cold (no warm pool)");
+        return null;
     }
 
     private static List<Listener> adopt(List<ListenFds.Passed> passed, Options options) throws ConfigException, IOException {

@@ -13,6 +13,7 @@ public final class Source {
 
     public static String of(Peer peer, int prefix4, int prefix6) {
         if (peer.family() == Peer.Family.UNIX) return "unix:uid=" + peer.uid();
+        if (peer.family() == Peer.Family.UNKNOWN) return "unknown";
         byte[] raw;
         try {
             raw = InetAddress.getByName(peer.address()).getAddress();

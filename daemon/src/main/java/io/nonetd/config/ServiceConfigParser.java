@@ -26,8 +26,9 @@ public final class ServiceConfigParser {
             "NONETD_SESSION", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET");
     private static final Map<String, Set<String>> KEYS = Map.of(
             "Service", Set.of("ExecStart", "Handoff", "Environment", "TimeoutStopSec"),
-            "Container", Set.of("Directory", "Volatile", "ReadOnly", "PrivateUsers", "Bind", "BindReadOnly", "TmpfsSize"),
-            "Limits", LimitsParser.KEYS);
+            "Container", Set.of("Directory", "Volatile", "ReadOnly", "PrivateUsers", "Bind", "BindReadOnly", "TmpfsSize", "Seccomp"),
+            "Limits", LimitsParser.KEYS,
+            "Pool", Set.of("Warm"));
 
     private ServiceConfigParser() {}
 
@@ -52,7 +53,7 @@ public final class ServiceConfigParser {
         for (Ini.Section s : sections) {
             Set<String> known = KEYS.get(s.name());
             if (known == null) {
-                throw new ConfigException(file, s.line(), null, "unknown section [" + s.name() + "], expected [Service], [Container] or [Limits]");
+                throw new ConfigException(file, s.line(), null, "unknown section [" + s.name() + "], expected [Service], [Container], [Limits] or [Pool]");
             }
             for (Ini.Assignment a : s.assignments()) {
                 if (!known.contains(a.key())) {
@@ -98,6 +99,10 @@ public final class ServiceConfigParser {
         final List<ServiceConfig.Bind> binds = new ArrayList<>();
         final LimitsParser limits = new LimitsParser();
         long tmpfsSize = ServiceConfig.Container.DEFAULT_TMPFS_SIZE;
+        ServiceConfig.Seccomp seccomp;
+        int seccompLine;
+        int warm;
+        int warmLine;
 
         Builder(String name, String file) {
             this.name = name;
@@ -133,6 +138,14 @@ public final class ServiceConfigParser {
                     Long size = LimitsParser.bytes(v);
                     if (size == null) throw new IllegalArgumentException("must be a size such as 64M; 'infinity' would let a session fill the host's memory");
                     tmpfsSize = size;
+                }
+                case "Seccomp" -> {
+                    seccomp = v.isEmpty() ? null : Values.seccomp(v);
+                    seccompLine = a.line();
+                }
+                case "Warm" -> {
+                    warm = v.isEmpty() ? 0 : LimitsParser.intIn(v, 0, ServiceConfig.Pool.MAX_WARM);
+                    warmLine = a.line();
                 }
                 case "PrivateUsers" -> privateUsers = v.isEmpty() ? null : Values.privateUsers(v);
                 case "Bind", "BindReadOnly" -> {
@@ -191,10 +204,21 @@ public final class ServiceConfigParser {
             } else if (mode == null) {
                 mode = "overlay"; // writes land in a per-session tmpfs, so sessions never share state
             }
+            ServiceConfig.Container container = new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds),
+                    directory == null || Values.hasShell(directory), tmpfsSize, seccomp);
+            if (seccomp == ServiceConfig.Seccomp.PRECOMPILED && !container.unprivilegedUsers()) {
+                throw new ConfigException(file, seccompLine, "Seccomp", "'precompiled' turns nspawn's own filter off, which is safe only when "
+                        + "root in the container is an unprivileged host uid; set PrivateUsers=pick (or UID:RANGE with UID > 0) in [Container], "
+                        + "or use Seccomp=nspawn");
+            }
+            ServiceConfig.Limits built = limits.build();
+            if (warm > built.maxSessions()) {
+                throw new ConfigException(file, warmLine, "Warm", "is " + warm + ", more than MaxSessions=" + built.maxSessions()
+                        + "; the pool counts against MaxSessions");
+            }
             return new ServiceConfig(name, file,
                     new ServiceConfig.Service(List.copyOf(command), handoff, Map.copyOf(environment), stopTimeout),
-                    new ServiceConfig.Container(directory, mode, readOnly, privateUsers, List.copyOf(binds), directory == null || Values.hasShell(directory), tmpfsSize),
-                    limits.build());
+                    container, built, new ServiceConfig.Pool(warm));
         }
     }
 }

@@ -24,6 +24,14 @@ final class Values {
         };
     }
 
+    static ServiceConfig.Seccomp seccomp(String v) {
+        return switch (v) {
+            case "nspawn" -> ServiceConfig.Seccomp.NSPAWN;
+            case "precompiled" -> ServiceConfig.Seccomp.PRECOMPILED;
+            default -> throw new IllegalArgumentException("invalid value " + Ini.quote(v) + ", expected 'nspawn' or 'precompiled'");
+        };
+    }
+
     /** nspawn's --volatile= modes. */
     static String volatileMode(String v) {
         return switch (v.toLowerCase(Locale.ROOT)) {

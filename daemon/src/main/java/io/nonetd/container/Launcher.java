@@ -5,23 +5,41 @@ import io.nonetd.config.ServiceConfig;
 import io.nonetd.net.Peer;
 import io.nonetd.os.Child;
 import io.nonetd.os.Fd;
+import io.nonetd.os.HandoffChannel;
 import io.nonetd.os.OsException;
 import io.nonetd.os.Pipe;
 import io.nonetd.os.Spawner;
 import io.nonetd.os.Spawner.Placement;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Starts the container for one accepted connection. Called on the daemon's loop thread.
- * nspawn's fd table is exactly: /dev/null, a pipe for output (stdout and stderr) and the
- * connection as fd 3; or, for images without a shell, the connection as stdin and stdout and
- * the pipe as stderr. Nothing else.
+ * Starts containers: cold, for an accepted connection, or warm, to wait in the pool, and hands a
+ * connection to a warm one. Called on the daemon's loop thread. nspawn's fd table is exactly:
+ * /dev/null, a pipe for output (stdout and stderr) and fd 3, which is the connection (cold) or
+ * the container's end of its handoff socket (warm); or, for images without a shell and without
+ * the helper, the connection as stdin and stdout and the pipe as stderr. Nothing else.
  */
 public final class Launcher {
     private final Host host;
+    private final Helper helper;
+    private final UidRanges uids;
 
-    public Launcher(Host host) {
+    /** {@code helper} and {@code uids} may be null: no fast spawn and no pool; nspawn picks uid ranges. */
+    public Launcher(Host host, Helper helper, UidRanges uids) {
         this.host = host;
+        this.helper = helper;
+        this.uids = uids;
+    }
+
+    public boolean canPool() {
+        return helper != null;
+    }
+
+    /** Whether sessions of {@code config} get the precompiled filter instead of nspawn's. */
+    public boolean precompiled(ServiceConfig config) {
+        return NspawnCommand.precompiled(config.container(), new NspawnCommand.Mode(helper, false, null));
     }
 
     /**
@@ -29,6 +47,49 @@ public final class Launcher {
      * it right after, so that the client sees EOF as soon as the service closes its end.
      */
     public Session launch(String id, ServiceConfig config, Peer peer, Fd conn) throws OsException {
+        Started s = start(id, config, peer, conn, false);
+        return new Session(id, config, peer, s.machine, s.child, s.output, s.cgroup, s.uidBase);
+    }
+
+    /** Starts a container that waits for its connection (see {@link Warm}). */
+    public Warm prepare(String id, ServiceConfig config) throws OsException {
+        if (helper == null) throw new IllegalStateException("no nonetd-helper: no warm pool");
+        HandoffChannel.Pair pair = HandoffChannel.open();
+        try (Fd theirs = pair.theirs()) {
+            Started s = start(id, config, null, theirs, true);
+            return new Warm(id, config, s.machine, s.child, s.output, s.cgroup, s.uidBase, pair.ours());
+        } catch (OsException | RuntimeException e) {
+            pair.ours().close();
+            throw e;
+        }
+    }
+
+    /**
+     * Gives {@code conn} and the peer's environment to a warm container, which becomes the
+     * session. The caller keeps ownership of {@code conn} and closes it right after.
+     */
+    public Session handoff(Warm w, Peer peer, Fd conn) throws OsException {
+        StringBuilder env = new StringBuilder();
+        for (Map.Entry<String, String> e : peer.environment().entrySet()) env.append(e.getKey()).append('=').append(e.getValue()).append('\0');
+        try (Fd channel = w.channel()) {
+            HandoffChannel.send(channel, conn, env.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return new Session(w.id(), w.config(), peer, w.machine(), w.child(), w.output(), w.cgroup(), w.uidBase());
+    }
+
+    /** A session's or warm container's uid range is free again (its processes are all gone). */
+    public void release(long uidBase) {
+        if (uids != null && uidBase >= 0) uids.release(uidBase);
+    }
+
+    /** Counts the uid range of a session an earlier daemon left running as taken. */
+    public void claim(long uidBase) {
+        if (uids != null && uidBase >= 0) uids.claim(uidBase);
+    }
+
+    private record Started(String machine, Child child, Fd output, SessionCgroup cgroup, long uidBase) {}
+
+    private Started start(String id, ServiceConfig config, Peer peer, Fd fd3, boolean warm) throws OsException {
         String machine = SessionId.machineName(config.name(), id);
         SessionCgroup cgroup = null;
         if (host.cgroups() != null) {
@@ -38,34 +99,32 @@ public final class Launcher {
                 throw new OsException("create the session's cgroups", 0, e.getMessage());
             }
         }
-        NspawnCommand.Launch launch = NspawnCommand.build(config, id, machine, peer, host,
-                cgroup == null ? List.of() : cgroup.procsFiles().stream().map(Object::toString).toList());
+        long uidBase = "pick".equals(config.container().effectivePrivateUsers()) && uids != null ? uids.allocate() : -1;
+        NspawnCommand.Mode mode = new NspawnCommand.Mode(helper, warm, uidBase < 0 ? null : UidRanges.argument(uidBase));
         try {
-            return spawn(id, config, peer, conn, machine, launch, cgroup);
-        } catch (OsException | RuntimeException e) {
-            if (cgroup != null) cgroup.remove();
-            throw e;
-        }
-    }
-
-    private Session spawn(String id, ServiceConfig config, Peer peer, Fd conn, String machine, NspawnCommand.Launch launch,
-                          SessionCgroup cgroup) throws OsException {
-        Pipe output = Pipe.open();
-        try (Fd writeEnd = output.writeEnd()) {
-            List<Placement> fds = launch.connectionOnStdio()
-                    ? List.of(Placement.of(0, conn), Placement.of(1, conn), Placement.of(2, writeEnd))
-                    : List.of(Placement.devNull(0, false), Placement.of(1, writeEnd), Placement.of(2, writeEnd), Placement.of(3, conn));
-            int pid = Spawner.spawn(launch.path(), launch.argv(), launch.env(), fds);
-            Child child;
-            try {
-                child = Child.adopt(pid);
-            } catch (OsException e) {
-                Child.killAndWait(pid);
+            NspawnCommand.Launch launch = NspawnCommand.build(config, id, machine, peer, host,
+                    cgroup == null ? List.of() : cgroup.procsFiles().stream().map(Object::toString).toList(), mode);
+            Pipe output = Pipe.open();
+            try (Fd writeEnd = output.writeEnd()) {
+                List<Placement> fds = launch.connectionOnStdio()
+                        ? List.of(Placement.of(0, fd3), Placement.of(1, fd3), Placement.of(2, writeEnd))
+                        : List.of(Placement.devNull(0, false), Placement.of(1, writeEnd), Placement.of(2, writeEnd), Placement.of(3, fd3));
+                int pid = Spawner.spawn(launch.path(), launch.argv(), launch.env(), fds);
+                Child child;
+                try {
+                    child = Child.adopt(pid);
+                } catch (OsException e) {
+                    Child.killAndWait(pid);
+                    throw e;
+                }
+                return new Started(machine, child, output.readEnd(), cgroup, uidBase);
+            } catch (OsException | RuntimeException e) {
+                output.readEnd().close();
                 throw e;
             }
-            return new Session(id, config, peer, machine, child, output.readEnd(), cgroup);
         } catch (OsException | RuntimeException e) {
-            output.readEnd().close();
+            if (cgroup != null) cgroup.remove();
+            release(uidBase);
             throw e;
         }
     }

@@ -30,6 +30,11 @@ public final class NspawnCommand {
             "CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH", "CAP_MKNOD", "CAP_SYS_BOOT", "CAP_SYS_RESOURCE",
             "CAP_SYS_TTY_CONFIG", "CAP_SYS_NICE", "CAP_AUDIT_CONTROL", "CAP_AUDIT_WRITE", "CAP_LINUX_IMMUTABLE",
             "CAP_IPC_OWNER", "CAP_LEASE", "CAP_SETFCAP", "CAP_SETPCAP");
+    /**
+     * With the precompiled filter nspawn keeps CAP_SETPCAP for the helper, which then drops every
+     * capability, CAP_SETPCAP included, before the service runs: the service has none at all.
+     */
+    static final String DROPPED_BEFORE_HELPER = DROPPED_CAPABILITIES.replace(",CAP_SETPCAP", "");
     /** Sets LISTEN_PID to the pid that is about to exec nspawn, as sd_listen_fds requires. */
     static final String LISTEN_PID_SHIM = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
     /**
@@ -39,21 +44,46 @@ public final class NspawnCommand {
      */
     static final String STDIO_SHIM = "unset LISTEN_FDS LISTEN_PID LISTEN_FDNAMES; exec \"$@\" <&3 >&3 3>&-";
 
+    /**
+     * How the container starts. {@code helper}: nonetd-helper and the compiled filter, null when
+     * there are none. {@code warm}: the container waits in the pool for its connection, which
+     * arrives over fd 3 (a socket to the daemon). {@code userRange}: the uid range nonetd
+     * allocated, replacing "pick"; null keeps the config's PrivateUsers=.
+     */
+    public record Mode(Helper helper, boolean warm, String userRange) {
+        public static final Mode PLAIN = new Mode(null, false, null);
+    }
+
     private NspawnCommand() {}
+
+    public static Launch build(ServiceConfig config, String id, String machine, Peer peer, Host host, List<String> joinCgroups) {
+        return build(config, id, machine, peer, host, joinCgroups, Mode.PLAIN);
+    }
+
+    /** Whether the service's own filter replaces nspawn's: asked for (or the default) and available. */
+    public static boolean precompiled(ServiceConfig.Container c, Mode mode) {
+        return mode.helper() != null && mode.helper().filter() && c.effectiveSeccomp() == ServiceConfig.Seccomp.PRECOMPILED
+                && c.unprivilegedUsers();
+    }
 
     /**
      * The command for one session. {@code joinCgroups} are the cgroup.procs files of the
      * session's groups (empty when systemd is PID 1 and nspawn's scope carries the limits).
+     * {@code peer} is null for a warm container: the helper gets REMOTE_* with the connection.
      */
-    public static Launch build(ServiceConfig config, String id, String machine, Peer peer, Host host, List<String> joinCgroups) {
+    public static Launch build(ServiceConfig config, String id, String machine, Peer peer, Host host, List<String> joinCgroups,
+                               Mode mode) {
         ServiceConfig.Container c = config.container();
+        if (mode.warm() && mode.helper() == null) throw new IllegalArgumentException("a warm container needs nonetd-helper");
+        boolean precompiled = precompiled(c, mode);
+        boolean viaHelper = precompiled || mode.warm();
         ServiceConfig.Limits limits = config.limits();
         List<String> nspawn = new ArrayList<>();
         nspawn.add(host.nspawn());
         nspawn.add("--quiet");
         nspawn.add("--settings=no");                 // no .nspawn file may add to or loosen these flags
         nspawn.add("--private-network");             // only lo inside
-        nspawn.add("--drop-capability=" + DROPPED_CAPABILITIES); // CAP_NET_ADMIN too: --private-network leaves it
+        nspawn.add("--drop-capability=" + (precompiled ? DROPPED_BEFORE_HELPER : DROPPED_CAPABILITIES)); // CAP_NET_ADMIN too: --private-network leaves it
         nspawn.add("--no-new-privileges=yes");         // no setuid or file-capability gains inside
         nspawn.add("--system-call-filter=~@mount");    // no mounts at all, not even in a nested user namespace
         nspawn.add("--machine=" + machine);
@@ -70,7 +100,9 @@ public final class NspawnCommand {
             if (limits.cpuQuotaPercent() != null) nspawn.add("--property=CPUQuota=" + limits.cpuQuotaPercent() + "%");
         }
         image(c, nspawn);
-        String users = privateUsers(c);
+        if (viaHelper) nspawn.add("--bind-ro=" + mode.helper().dir() + ":" + Helper.IN_CONTAINER);
+        String users = c.effectivePrivateUsers();
+        if (users != null && mode.userRange() != null && users.equals("pick")) users = mode.userRange();
         if (users != null) {
             nspawn.add("--private-users=" + users);
             if (c.embedded()) nspawn.add("--private-users-ownership=off"); // never chown anything; host /usr stays as it is
@@ -84,22 +116,36 @@ public final class NspawnCommand {
         nspawn.add("--console=pipe");                // our fds go straight to the payload, no pty
         nspawn.add("--resolv-conf=off");             // no host resolver config: there is no network to resolve on
         nspawn.add("--link-journal=no");
-        for (Map.Entry<String, String> e : peer.environment().entrySet()) nspawn.add("--setenv=" + e.getKey() + "=" + e.getValue());
+        if (peer != null) {
+            for (Map.Entry<String, String> e : peer.environment().entrySet()) nspawn.add("--setenv=" + e.getKey() + "=" + e.getValue());
+        }
         nspawn.add("--setenv=NONETD_SESSION=" + id);
         boolean stdio = config.service().handoff() == ServiceConfig.Handoff.STDIO;
-        if (!stdio) {
+        if (!stdio && !viaHelper) {
             nspawn.add("--setenv=LISTEN_FDNAMES=connection"); // nspawn drops LISTEN_FDNAMES (systemd issue 43764)
         }
         config.service().environment().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> nspawn.add("--setenv=" + e.getKey() + "=" + e.getValue()));
         nspawn.add("--");
-        boolean onStdio = stdio && !c.hasShell();
-        if (stdio && !onStdio) nspawn.addAll(List.of("/bin/sh", "-c", STDIO_SHIM, "nonetd-stdio"));
+        boolean onStdio = stdio && !c.hasShell() && !viaHelper;
+        if (viaHelper) {
+            nspawn.add(mode.helper().binaryInContainer());
+            nspawn.add(mode.warm() ? "wait" : "exec");
+            if (precompiled) nspawn.addAll(List.of("--filter", mode.helper().filterInContainer(), "--drop-caps"));
+            if (stdio) nspawn.add("--stdio");
+            nspawn.add("--");
+        } else if (stdio && !onStdio) {
+            nspawn.addAll(List.of("/bin/sh", "-c", STDIO_SHIM, "nonetd-stdio"));
+        }
         nspawn.addAll(config.service().execStart());
 
         List<String> argv = new ArrayList<>(List.of(host.shell(), "-c", hostShim(joinCgroups)));
         argv.addAll(nspawn);
-        return new Launch(host.shell(), argv, onStdio ? List.of(PATH) : List.of(PATH, "LISTEN_FDS=1"), onStdio);
+        List<String> env = new ArrayList<>(List.of(PATH));
+        if (!onStdio) env.add("LISTEN_FDS=1");
+        // nspawn's own filter off: the helper installs ours, and root inside is an unprivileged host uid.
+        if (precompiled) env.add("SYSTEMD_SECCOMP=0");
+        return new Launch(host.shell(), argv, List.copyOf(env), onStdio);
     }
 
     /**
@@ -112,12 +158,6 @@ public final class NspawnCommand {
         for (String procs : joinCgroups) b.append("echo $$ > '").append(procs).append("' && ");
         if (!joinCgroups.isEmpty()) b.append(": || { echo \"nonetd: cannot join the session's cgroups\" >&2; exit 1; }; ");
         return b.append(LISTEN_PID_SHIM).toString();
-    }
-
-    /** PrivateUsers=, or for the embedded default a fresh unprivileged uid range ("pick"). */
-    static String privateUsers(ServiceConfig.Container c) {
-        if (c.privateUsers() != null) return c.privateUsers().equals("no") ? null : c.privateUsers();
-        return c.embedded() ? "pick" : null;
     }
 
     private static void image(ServiceConfig.Container c, List<String> argv) {

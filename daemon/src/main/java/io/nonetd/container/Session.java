@@ -20,16 +20,18 @@ public final class Session implements AutoCloseable {
     private final Child child;
     private final Fd output;
     private final SessionCgroup cgroup;
+    private final long uidBase;
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
 
     /** A session an earlier daemon started: no output pipe, and only a pidfd to watch it. */
     public static Session adopted(Leftover l, ServiceConfig config, SessionCgroup cgroup) throws io.nonetd.os.OsException {
-        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null, cgroup);
+        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null, cgroup, l.uidBase());
     }
 
-    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output, SessionCgroup cgroup) {
+    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output, SessionCgroup cgroup, long uidBase) {
         this.cgroup = cgroup;
+        this.uidBase = uidBase;
         this.id = id;
         this.config = config;
         this.peer = peer;
@@ -69,6 +71,11 @@ public final class Session implements AutoCloseable {
 
     public long elapsedNanos() {
         return System.nanoTime() - startNanos;
+    }
+
+    /** The first uid of the range nonetd gave this session, or -1 (nspawn picked, or no user namespace). */
+    public long uidBase() {
+        return uidBase;
     }
 
     /** "[3fa9c01e]", the prefix of every log line about this session. */

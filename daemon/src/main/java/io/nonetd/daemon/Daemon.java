@@ -37,12 +37,12 @@ public final class Daemon {
     private boolean stopping;
     private String lastStatus = "";
 
-    public Daemon(Poller poller, Host host, List<Listener> listeners, boolean leaveSessions, Notifier notifier) {
+    public Daemon(Poller poller, Host host, Launcher launcher, List<Listener> listeners, boolean leaveSessions, Notifier notifier) {
         this.poller = poller;
         this.notifier = notifier;
         this.listeners = List.copyOf(listeners);
         this.leaveSessions = leaveSessions;
-        this.sessions = new Sessions(poller, new Launcher(host), host.cgroups());
+        this.sessions = new Sessions(poller, launcher, host.cgroups());
         for (Listener l : listeners) gates.computeIfAbsent(l.service().name(), n -> new Gate(l.service(), poller, sessions));
     }
 
@@ -57,10 +57,11 @@ public final class Daemon {
             Log.info("Listening on " + l.address() + " for service '" + l.service().name() + "' (" + l.service().source() + ")");
         }
         adoptLeftovers();
+        for (Gate g : gates.values()) sessions.addPool(g);
         notifier.ready(status());
         if (notifier.watchdogPeriod() != null) watchdog(notifier.watchdogPeriod());
         updateStatus();
-        while (!stopping || sessions.size() > 0) {
+        while (!stopping || sessions.size() > 0 || sessions.warm() > 0) {
             poller.runOnce(1000);
         }
         Log.info("Stopped: " + status());
@@ -112,8 +113,9 @@ public final class Daemon {
     String status() {
         int running = sessions.size();
         int queued = gates.values().stream().mapToInt(Gate::queued).sum();
-        return "running " + running + ", queued " + queued + ", served " + sessions.served() + ", refused " + refused()
-                + ", failed " + sessions.failed();
+        int warm = sessions.warmWaiting();
+        return "running " + running + ", queued " + queued + (warm > 0 ? ", warm " + warm : "") + ", served " + sessions.served()
+                + ", refused " + refused() + ", failed " + sessions.failed();
     }
 
     /** WATCHDOG=1 from the loop thread itself, so a stuck loop gets the daemon restarted. */
@@ -149,6 +151,7 @@ public final class Daemon {
             }
         }
         fresh.forEach(Gate::reconfigure);
+        fresh.keySet().forEach(sessions::reconfigured);
         Log.info("Reloaded " + fresh.size() + " service(s); running sessions keep the configuration they started with");
         notifier.ready(status());
         return null;
@@ -170,6 +173,8 @@ public final class Daemon {
             l.fd().close(); // plain close: systemd keeps its copy, and the backlog waits for the next daemon
         }
         for (Gate g : gates.values()) g.close("the daemon is stopping");
+        Duration grace = gates.values().stream().map(g -> g.service().service().stopTimeout()).max(Duration::compareTo).orElse(Duration.ofSeconds(5));
+        sessions.closePools("the daemon is stopping", grace);
     }
 
     private long refused() {

@@ -1,7 +1,7 @@
 package io.nonetd.daemon;
 
-import io.nonetd.container.Session;
 import io.nonetd.log.Log;
+import io.nonetd.os.Fd;
 import io.nonetd.os.OsException;
 import io.nonetd.os.Pipe;
 import java.io.ByteArrayOutputStream;
@@ -18,14 +18,17 @@ final class OutputRelay {
     /** nspawn says this at every exit when /run is not a tmpfs; it still removes the directory. */
     private static final String BENIGN_NSPAWN = "Attempted to remove disk file system under \"/run/systemd/nspawn/propagate/";
 
-    private final Session session;
+    private final String tag;
+    private final Fd output;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final byte[] buf = new byte[4096];
     private int lines;
     private boolean eof;
 
-    OutputRelay(Session session) {
-        this.session = session;
+    /** {@code tag} prefixes each line ("[3fa9c01e]"); {@code output} is the read end of the pipe. */
+    OutputRelay(String tag, Fd output) {
+        this.tag = tag;
+        this.output = output;
     }
 
     /** Reads what is available; returns false once the pipe reached end of file. */
@@ -33,9 +36,9 @@ final class OutputRelay {
         while (!eof) {
             int n;
             try {
-                n = Pipe.read(session.output(), buf);
+                n = Pipe.read(output, buf);
             } catch (OsException e) {
-                Log.debug(session.tag() + " Failed to read service output: " + e.getMessage() + ", ignoring");
+                Log.debug(tag + " Failed to read service output: " + e.getMessage() + ", ignoring");
                 n = -1;
             }
             if (n == 0) return true;
@@ -57,11 +60,11 @@ final class OutputRelay {
         String line = partial.toString(StandardCharsets.UTF_8);
         partial.reset();
         if (line.startsWith(BENIGN_NSPAWN)) {
-            Log.debug(session.tag() + " " + line);
+            Log.debug(tag + " " + line);
             return;
         }
         lines++;
-        if (lines <= MAX_LINES) Log.info(session.tag() + " output: " + line);
-        else if (lines == MAX_LINES + 1) Log.notice(session.tag() + " more than " + MAX_LINES + " lines of output, dropping the rest");
+        if (lines <= MAX_LINES) Log.info(tag + " output: " + line);
+        else if (lines == MAX_LINES + 1) Log.notice(tag + " more than " + MAX_LINES + " lines of output, dropping the rest");
     }
 }

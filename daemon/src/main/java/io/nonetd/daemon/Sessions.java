@@ -46,11 +46,11 @@ final class Sessions implements Gate.Starter {
         TcpInfo.Snapshot lastSample;
         Object sampleTimer;
 
-        Running(Session session, Gate gate, String source, String socketLink) {
+        Running(Session session, Gate gate, String source, String socketLink, OutputRelay relay) {
             this.session = session;
             this.gate = gate;
             this.source = source;
-            this.relay = session.output() == null ? null : new OutputRelay(session);
+            this.relay = relay != null || session.output() == null ? relay : new OutputRelay(session.tag(), session.output());
             this.socketLink = socketLink;
         }
     }
@@ -65,6 +65,7 @@ final class Sessions implements Gate.Starter {
     private final Launcher launcher;
     private final CgroupLayout cgroups;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<Gate, WarmPool> pools = new LinkedHashMap<>();
     private final List<Control.Listener> listeners = new ArrayList<>();
     private final SpawnTimes spawnTimes = new SpawnTimes();
     private long served;
@@ -80,6 +81,42 @@ final class Sessions implements Gate.Starter {
         return running.size();
     }
 
+    /** Gives {@code gate}'s service a warm pool when its config asks for one ([Pool] Warm=). */
+    void addPool(Gate gate) {
+        if (gate.service().pool().warm() == 0) return;
+        if (!launcher.canPool()) {
+            Log.warning("Service '" + gate.service().name() + "' asks for Warm=" + gate.service().pool().warm()
+                    + " but nonetd-helper was not found; sessions start cold");
+            return;
+        }
+        WarmPool pool = new WarmPool(poller, launcher, gate, gate::running);
+        pools.put(gate, pool);
+        pool.requestFill();
+    }
+
+    /** After a reload: pools follow the new Warm= and replace containers made with the old config. */
+    void reconfigured(Gate gate) {
+        WarmPool pool = pools.get(gate);
+        if (pool != null) pool.reconfigured();
+        else addPool(gate);
+    }
+
+    /** Warm containers that still exist (waiting, or ending without a connection). */
+    int warm() {
+        return pools.values().stream().mapToInt(WarmPool::alive).sum();
+    }
+
+    /** Warm containers waiting for a connection. */
+    int warmWaiting() {
+        return pools.values().stream().mapToInt(WarmPool::size).sum();
+    }
+
+    /** Lets every warm container go (the daemon stops); they are killed if they are not gone after {@code grace}. */
+    void closePools(String why, Duration grace) {
+        for (WarmPool p : pools.values()) p.close(why);
+        if (warm() > 0) poller.schedule(System.nanoTime() + grace.toNanos(), () -> pools.values().forEach(WarmPool::killAll));
+    }
+
     long served() {
         return served;
     }
@@ -91,24 +128,41 @@ final class Sessions implements Gate.Starter {
     @Override
     public boolean start(Gate gate, String id, Peer peer, String source, Fd conn) {
         ServiceConfig service = gate.service();
-        Session s;
+        Session s = null;
         long t0 = System.nanoTime();
-        try {
-            s = launcher.launch(id, service, peer, conn);
-            spawnTimes.add(System.nanoTime() - t0);
-        } catch (OsException | RuntimeException e) {
-            failed++;
-            Log.error("[" + id + "] Failed to start session for peer " + peer + ", service '" + service.name() + "': " + e.getMessage() + "; closing the connection");
-            return false;
+        WarmPool pool = pools.get(gate);
+        WarmPool.Entry warm = pool == null ? null : pool.take();
+        if (warm != null) {
+            try {
+                s = launcher.handoff(warm.warm, peer, conn);
+                Log.debug("[" + id + "] handed to warm container " + warm.warm.tag() + (warm.ready ? "" : " (still starting)"));
+            } catch (OsException | RuntimeException e) {
+                Log.warning(warm.warm.tag() + " Failed to hand the connection of peer " + peer + " to a warm container: " + e.getMessage()
+                        + "; starting a cold one");
+                pool.discard(warm);
+                warm = null;
+            }
         }
+        if (s == null) {
+            try {
+                s = launcher.launch(id, service, peer, conn);
+            } catch (OsException | RuntimeException e) {
+                failed++;
+                Log.error("[" + id + "] Failed to start session for peer " + peer + ", service '" + service.name() + "': " + e.getMessage() + "; closing the connection");
+                return false;
+            }
+        }
+        spawnTimes.add(System.nanoTime() - t0);
         served++;
-        Running r = new Running(s, gate, source, peer.family() == Peer.Family.UNIX ? null : Sockets.inode(conn));
-        running.put(id, r);
+        Session started = s;
+        Running r = new Running(s, gate, source, peer.family() == Peer.Family.UNIX ? null : Sockets.inode(conn), warm == null ? null : warm.relay);
+        running.put(s.id(), r);
         poller.register(s.output(), Poller.POLLIN, events -> {
-            if (!r.relay.pump()) poller.unregister(s.output());
+            if (!r.relay.pump()) poller.unregister(started.output());
         });
         poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
-        Log.record(s.tag() + " session start: peer " + peer + ", service '" + service.name() + "', machine " + s.machine() + ", pid " + s.child().pid(),
+        Log.record(s.tag() + " session start: peer " + peer + ", service '" + service.name() + "', machine " + s.machine() + ", pid " + s.child().pid()
+                        + (warm != null ? ", from the warm pool" : launcher.precompiled(service) ? ", fast spawn" : ""),
                 SessionRecords.start(info(r)));
         if (r.socketLink != null && Log.hasJournal()) scheduleSample(r);
         ServiceConfig.Limits limits = service.limits();
@@ -169,9 +223,10 @@ final class Sessions implements Gate.Starter {
         }
         ServiceConfig.Limits limits = gate.service().limits();
         String source = Source.of(l.peer(), limits.sourcePrefixIPv4(), limits.sourcePrefixIPv6());
-        Running r = new Running(s, gate, source, null);
+        Running r = new Running(s, gate, source, null, null);
         running.put(l.id(), r);
         gate.adopted(source);
+        launcher.claim(l.uidBase());
         poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
         for (Control.Listener cl : listeners) cl.sessionNew(info(r));
         Log.info(s.tag() + " adopted session left by an earlier nonetd: peer " + l.peer() + ", service '" + gate.service().name()
@@ -271,22 +326,25 @@ final class Sessions implements Gate.Starter {
         s.close();
         running.remove(s.id());
         if (!s.removeCgroup()) Log.warning(s.tag() + " Failed to remove the session's cgroups, ignoring");
-        removeLeftovers(s);
+        launcher.release(s.uidBase());
+        removeLeftovers(s.tag(), s.machine());
         String reason = r.endReason == null ? "exited" : r.endReason;
         Log.record(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
                 s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason),
                 SessionRecords.end(info(r), s.elapsedNanos() / 1000, status, reason, r.lastSample));
         for (Control.Listener l : listeners) l.sessionRemoved(info(r), status.toString(), reason);
         r.gate.ended(r.source);
+        WarmPool pool = pools.get(r.gate);
+        if (pool != null) pool.requestFill();
     }
 
     /** A killed nspawn leaves its propagation directory behind; an orderly exit removes it. */
-    private static void removeLeftovers(Session s) {
-        Path dir = Host.propagateDir(s.machine());
+    static void removeLeftovers(String tag, String machine) {
+        Path dir = Host.propagateDir(machine);
         try {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
-            Log.warning(s.tag() + " Failed to remove '" + dir + "': " + e.getMessage() + ", ignoring");
+            Log.warning(tag + " Failed to remove '" + dir + "': " + e.getMessage() + ", ignoring");
         }
     }
 

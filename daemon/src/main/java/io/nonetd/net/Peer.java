@@ -9,7 +9,8 @@ import java.util.Map;
  * kernel's SO_PEERCRED credentials stand in for address and port.
  */
 public record Peer(Family family, String address, int port, int pid, int uid, int gid) {
-    public enum Family { INET, INET6, UNIX }
+    /** UNKNOWN: a session adopted from an earlier daemon that had handed it over from its warm pool. */
+    public enum Family { INET, INET6, UNIX, UNKNOWN }
 
     public static Peer inet(String address, int port) {
         return new Peer(Family.INET, address, port, -1, -1, -1);
@@ -23,10 +24,15 @@ public record Peer(Family family, String address, int port, int pid, int uid, in
         return new Peer(Family.UNIX, "unix", 0, pid, uid, gid);
     }
 
+    public static Peer unknown() {
+        return new Peer(Family.UNKNOWN, "unknown", 0, -1, -1, -1);
+    }
+
     /** The variables a service sees: REMOTE_ADDR and REMOTE_PORT, or the peer's credentials. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("REMOTE_ADDR", address);
+        if (family == Family.UNKNOWN) return env;
         if (family == Family.UNIX) {
             env.put("REMOTE_PID", Integer.toString(pid));
             env.put("REMOTE_UID", Integer.toString(uid));
@@ -43,6 +49,7 @@ public record Peer(Family family, String address, int port, int pid, int uid, in
             case INET -> address + ":" + port;
             case INET6 -> "[" + address + "]:" + port;
             case UNIX -> "unix(pid=" + pid + ",uid=" + uid + ",gid=" + gid + ")";
+            case UNKNOWN -> "unknown";
         };
     }
 

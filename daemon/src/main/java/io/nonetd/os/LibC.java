@@ -11,6 +11,9 @@ import jnr.ffi.byref.IntByReference;
  */
 public interface LibC {
     @SaveError int socket(int domain, int type, int protocol);
+    @SaveError int socketpair(int domain, int type, int protocol, Pointer sv);
+    @SaveError long sendmsg(int fd, Pointer msg, int flags);
+    @SaveError long recv(int fd, Pointer buf, long len, int flags);
     @SaveError int bind(int fd, Pointer addr, int len);
     @SaveError int listen(int fd, int backlog);
     @SaveError int accept4(int fd, Pointer addr, IntByReference len, int flags);

@@ -17,7 +17,7 @@ class LeftoverTest {
                 SessionId.machineName("cat", "0000beef"), Peer.inet("10.0.0.9", 4242), NspawnCommandTest.NOT_BOOTED, List.of()).argv();
         List<String> nspawnArgv = argv.subList(argv.indexOf("/usr/bin/systemd-nspawn"), argv.size()); // what /proc shows after the exec
         Leftover l = Leftover.parse(77, nspawnArgv);
-        assertEquals(new Leftover(77, "0000beef", "nonetd-cat-0000beef", Peer.inet("10.0.0.9", 4242)), l);
+        assertEquals(new Leftover(77, "0000beef", "nonetd-cat-0000beef", Peer.inet("10.0.0.9", 4242), -1), l);
         assertTrue(l.belongsTo("cat"));
         assertFalse(l.belongsTo("ca"));
     }
@@ -27,6 +27,16 @@ class LeftoverTest {
         assertNull(Leftover.parse(1, List.of("/usr/bin/systemd-nspawn", "--machine=web", "--", "/bin/sh")));
         assertNull(Leftover.parse(1, List.of("/bin/sleep", "--machine=nonetd-x-0000beef")));
         assertNull(Leftover.parse(1, List.of()));
+    }
+
+    @Test
+    void warmPoolSessionsWithTheirUidRange() {
+        long base = UidRanges.FIRST + 3 * UidRanges.SIZE;
+        List<String> argv = NspawnCommand.build(ServiceConfigParser.fromCommand(List.of("/bin/cat")), "0000cafe",
+                SessionId.machineName("cat", "0000cafe"), null, NspawnCommandTest.NOT_BOOTED, List.of(),
+                new NspawnCommand.Mode(new Helper(java.nio.file.Path.of("/run/nonetd/helper.1"), true), true, UidRanges.argument(base))).argv();
+        Leftover l = Leftover.parse(78, argv.subList(argv.indexOf("/usr/bin/systemd-nspawn"), argv.size()));
+        assertEquals(new Leftover(78, "0000cafe", "nonetd-cat-0000cafe", Peer.unknown(), base), l);
     }
 
     @Test
