@@ -46,6 +46,9 @@ class ServiceConfigParserTest {
                 PrivateUsers=pick
                 Bind=/tmp
                 BindReadOnly=/etc/hostname:/etc/host-name
+                Seccomp=precompiled
+                [Pool]
+                Warm=4
                 """.replace("%s", tree.toString()));
         assertEquals("echo", c.name());
         assertEquals(List.of("/usr/bin/app", "--name", "echo", "two words", "-v", "-q"), c.service().execStart());
@@ -57,6 +60,25 @@ class ServiceConfigParserTest {
         assertTrue(c.container().readOnly());
         assertEquals("pick", c.container().privateUsers());
         assertEquals(List.of(new ServiceConfig.Bind("/tmp", "/tmp", false), new ServiceConfig.Bind("/etc/hostname", "/etc/host-name", true)), c.container().binds());
+        assertEquals(ServiceConfig.Seccomp.PRECOMPILED, c.container().seccomp());
+        assertEquals(4, c.pool().warm());
+    }
+
+    @Test
+    void fastSpawnIsTheDefaultWhereverRootInsideIsUnprivileged() throws Exception {
+        ServiceConfig embedded = ServiceConfigParser.parse("x", "x.conf", "[Service]\nExecStart=/bin/cat\n");
+        assertEquals(ServiceConfig.Seccomp.PRECOMPILED, embedded.container().effectiveSeccomp());
+        assertEquals(0, embedded.pool().warm(), "no pool unless asked");
+        String image = "[Service]\nExecStart=/bin/cat\n[Container]\nDirectory=" + osTree() + "\n";
+        assertEquals(ServiceConfig.Seccomp.NSPAWN, ServiceConfigParser.parse("x", "x.conf", image).container().effectiveSeccomp(),
+                "an image without a user namespace keeps nspawn's filter");
+        assertEquals(ServiceConfig.Seccomp.PRECOMPILED, ServiceConfigParser.parse("x", "x.conf", image + "PrivateUsers=pick\n").container().effectiveSeccomp());
+        assertEquals(ServiceConfig.Seccomp.NSPAWN, ServiceConfigParser.parse("x", "x.conf", image + "PrivateUsers=identity\n").container().effectiveSeccomp());
+        assertEquals(ServiceConfig.Seccomp.NSPAWN, ServiceConfigParser.parse("x", "x.conf", image + "PrivateUsers=yes\n").container().effectiveSeccomp(),
+                "'yes' takes the image owner's uid, root for most trees");
+        assertEquals(ServiceConfig.Seccomp.PRECOMPILED, ServiceConfigParser.parse("x", "x.conf", image + "PrivateUsers=100000:65536\n").container().effectiveSeccomp());
+        assertEquals(ServiceConfig.Seccomp.NSPAWN, ServiceConfigParser.parse("x", "x.conf",
+                "[Service]\nExecStart=/bin/cat\n[Container]\nSeccomp=nspawn\n").container().effectiveSeccomp());
     }
 
     @Test
@@ -88,7 +110,17 @@ class ServiceConfigParserTest {
         return Stream.of(
                 Arguments.of("[Service]\nExecStart=/bin/cat\nFoo=bar\n", "bad.conf:3: Foo=: unknown key in section [Service]"),
                 Arguments.of("[Service]\nexecstart=/bin/cat\n", "bad.conf:2: execstart=: unknown key in section [Service]; did you mean 'ExecStart'?"),
-                Arguments.of("[Service]\nExecStart=/bin/cat\n[Network]\nPort=1\n", "bad.conf:3: unknown section [Network], expected [Service], [Container] or [Limits]"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Network]\nPort=1\n", "bad.conf:3: unknown section [Network], expected [Service], [Container], [Limits] or [Pool]"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nSeccomp=fast\n", "bad.conf:4: Seccomp=: invalid value 'fast', expected 'nspawn' or 'precompiled'"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nSeccomp=precompiled\nPrivateUsers=no\n", "bad.conf:4: Seccomp=: 'precompiled' turns "
+                        + "nspawn's own filter off, which is safe only when root in the container is an unprivileged host uid; set PrivateUsers=pick "
+                        + "(or UID:RANGE with UID > 0) in [Container], or use Seccomp=nspawn"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Container]\nSeccomp=precompiled\nPrivateUsers=identity\n", "bad.conf:4: Seccomp=: 'precompiled' turns "
+                        + "nspawn's own filter off, which is safe only when root in the container is an unprivileged host uid; set PrivateUsers=pick "
+                        + "(or UID:RANGE with UID > 0) in [Container], or use Seccomp=nspawn"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Pool]\nWarm=65\n", "bad.conf:4: Warm=: is 65, more than MaxSessions=64; the pool counts against MaxSessions"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Pool]\nWarm=-1\n", "bad.conf:4: Warm=: must be from 0 to 256, got -1"),
+                Arguments.of("[Service]\nExecStart=/bin/cat\n[Pool]\nwarm=1\n", "bad.conf:4: warm=: unknown key in section [Pool]; did you mean 'Warm'?"),
                 Arguments.of("[Service]\nHandoff=stdio\n", "bad.conf:1: ExecStart=: missing in section [Service]; it says what runs in the container"),
                 Arguments.of("# nothing\n", "bad.conf:1: ExecStart=: missing in section [Service]; it says what runs in the container"),
                 Arguments.of("[Service]\nExecStart=/bin/cat\nHandoff=pipe\n", "bad.conf:3: Handoff=: invalid value 'pipe', expected 'stdio' or 'listen-fds'"),

@@ -111,4 +111,47 @@ class NspawnCommandTest {
         ServiceConfig.Container c = new ServiceConfig.Container(null, "yes", false, "no", List.of(), true, MB64);
         assertTrue(argv(service(ServiceConfig.Handoff.STDIO, c), NOT_BOOTED).stream().noneMatch(x -> x.startsWith("--private-users")));
     }
+
+    static final Helper HELPER = new Helper(Path.of("/run/nonetd/helper.42"), true);
+
+    @Test
+    void fastSpawnTurnsNspawnsFilterOffOnlyWithOursInPlace() {
+        NspawnCommand.Mode mode = new NspawnCommand.Mode(HELPER, false, "1879048192:65536");
+        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, EMBEDDED), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED, List.of(), mode);
+        assertEquals(List.of(NspawnCommand.PATH, "LISTEN_FDS=1", "SYSTEMD_SECCOMP=0"), l.env());
+        List<String> argv = l.argv();
+        assertTrue(argv.contains("--bind-ro=/run/nonetd/helper.42:/run/nonetd"));
+        assertTrue(argv.contains("--private-users=1879048192:65536"), "nonetd's own range instead of pick");
+        assertTrue(argv.contains("--drop-capability=" + NspawnCommand.DROPPED_BEFORE_HELPER));
+        assertFalse(NspawnCommand.DROPPED_BEFORE_HELPER.contains("CAP_SETPCAP"), "the helper needs it to drop everything");
+        assertEquals(List.of("--", "/run/nonetd/nonetd-helper", "exec", "--filter", "/run/nonetd/filter.bpf", "--drop-caps", "--stdio", "--",
+                "/bin/cat", "-u"), argv.subList(argv.indexOf("--"), argv.size()));
+        assertFalse(argv.contains("--setenv=LISTEN_FDNAMES=connection"), "the helper sets LISTEN_* itself");
+    }
+
+    @Test
+    void nspawnsFilterStaysWhenAskedForOrWithoutAnUnprivilegedRoot() {
+        ServiceConfig.Container asked = new ServiceConfig.Container(null, "yes", false, null, List.of(), true, MB64, ServiceConfig.Seccomp.NSPAWN);
+        ServiceConfig.Container rootIsRoot = new ServiceConfig.Container(null, "yes", false, "no", List.of(), true, MB64);
+        ServiceConfig.Container noFilter = EMBEDDED;
+        NspawnCommand.Mode withHelper = new NspawnCommand.Mode(HELPER, false, null);
+        NspawnCommand.Mode helperWithoutFilter = new NspawnCommand.Mode(new Helper(Path.of("/run/nonetd/helper.42"), false), false, null);
+        for (var c : List.of(Map.entry(asked, withHelper), Map.entry(rootIsRoot, withHelper), Map.entry(noFilter, helperWithoutFilter))) {
+            NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, c.getKey()), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED, List.of(), c.getValue());
+            assertFalse(l.env().contains("SYSTEMD_SECCOMP=0"), c.toString());
+            assertTrue(l.argv().contains("--drop-capability=" + NspawnCommand.DROPPED_CAPABILITIES), c.toString());
+        }
+    }
+
+    @Test
+    void aWarmContainerWaitsForItsConnectionAndPeer() {
+        NspawnCommand.Mode mode = new NspawnCommand.Mode(HELPER, true, null);
+        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.LISTEN_FDS, EMBEDDED), "0000cafe", "m", null, NOT_BOOTED, List.of(), mode);
+        List<String> argv = l.argv();
+        assertTrue(argv.stream().noneMatch(a -> a.startsWith("--setenv=REMOTE_")), "the peer comes with the connection");
+        assertTrue(argv.contains("--setenv=NONETD_SESSION=0000cafe"));
+        assertEquals(List.of("--", "/run/nonetd/nonetd-helper", "wait", "--filter", "/run/nonetd/filter.bpf", "--drop-caps", "--", "/bin/cat", "-u"),
+                argv.subList(argv.indexOf("--"), argv.size()));
+        assertFalse(l.connectionOnStdio(), "fd 3 is the handoff socket");
+    }
 }
