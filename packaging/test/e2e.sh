@@ -1,7 +1,7 @@
 #!/bin/bash
 # End-to-end test of the nonetd packages on a booted Debian 12 with systemd as PID 1.
 #
-#   packaging/test/e2e.sh [DEB] [RPM]     as root; defaults: packaging/target/nonetd_*_all.deb, .rpm
+#   packaging/test/e2e.sh [DEB] [RPM]     as root; defaults: packaging/target/nonetd_*_amd64.deb, .rpm
 #
 # lintian and rpmlint check the packages; then a cached debootstrap tree is booted with
 # systemd-nspawn (on an overlay, so the cache stays pristine), the .deb is installed with apt,
@@ -20,8 +20,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-deb=$(realpath "${1:-$(ls "$repo"/packaging/target/nonetd_*_all.deb)}")
-rpm=$(realpath "${2:-$(ls "$repo"/packaging/target/nonetd-*.noarch.rpm)}")
+deb=$(realpath "${1:-$(ls "$repo"/packaging/target/nonetd_*_amd64.deb)}")
+rpm=$(realpath "${2:-$(ls "$repo"/packaging/target/nonetd-*.x86_64.rpm)}")
 
 suite=bookworm
 # rpm: the .rpm is installed too, with Debian's rpm, to run its scriptlets under a real systemd.
