@@ -76,7 +76,7 @@ public final class Daemon {
         java.util.Set<String> alive = new java.util.HashSet<>();
         ProcessTree.commandLines().forEach((pid, argv) -> {
             Leftover l = Leftover.parse(pid, argv);
-            if (l == null) return;
+            if (l == null || ownedByAnotherDaemon(pid)) return;
             alive.add(l.machine());
             for (Gate g : gates.values()) {
                 if (l.belongsTo(g.service().name())) sessions.adopt(l, g);
@@ -88,6 +88,18 @@ public final class Daemon {
                 Log.info("Removed '" + dir + "', left by a session that ended while no nonetd watched it");
             }
         }
+    }
+
+    /**
+     * Whether a live nonetd is the parent of {@code pid}: its session (or warm container), not a
+     * leftover, even when that daemon serves a service of the same name.
+     */
+    private static boolean ownedByAnotherDaemon(int pid) {
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .flatMap(p -> p.info().commandLine())
+                .filter(cmd -> cmd.contains("nonetd"))
+                .isPresent();
     }
 
     private boolean isOurs(String machine) {

@@ -85,7 +85,7 @@ class LifecycleIT {
             assertEquals("", Client.exchange(broken, ""), "the client just sees EOF");
             Matcher start = d.awaitLog("\\[([0-9a-f]{8})\\] session start: .* service 'broken'");
             String id = start.group(1);
-            d.awaitLog("\\[" + id + "\\] output: .*/usr/bin/no-such-program: not found");
+            d.awaitLog("\\[" + id + "\\] output: nonetd-helper: cannot execute '/usr/bin/no-such-program': No such file or directory");
             d.awaitLog("\\[" + id + "\\] session end: .* exit status 127");
             assertEquals("olleh\n", Client.exchange(good, "hello\n"));
             assertEquals("", Client.exchange(broken, ""));

@@ -23,13 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class PoolIT {
     static final String PROBE = """
             #!/bin/bash
-            fds=$(ls /proc/$$/fd | sort -n | tr '\n' ' ')
+            ls -l /proc/$$/fd >&3
             exec >&3
-            echo "fds $fds"
             echo "session $NONETD_SESSION"
             echo "remote $REMOTE_ADDR $REMOTE_PORT"
             echo "listen ${LISTEN_FDS:-} ${LISTEN_PID:-} ${LISTEN_FDNAMES:-} $$"
-            echo "fds $(ls /proc/$$/fd | sort -n | tr '\\n' ' ')"
             echo "links $(ls /sys/class/net | tr '\\n' ' ')"
             echo "seccomp $(grep -E '^Seccomp:' /proc/self/status | cut -f2)"
             echo "found $(cat /tmp/mark 2>/dev/null || echo nothing)"
@@ -45,11 +43,18 @@ class PoolIT {
     private NonetdProcess start(String extra, int warm) throws Exception {
         Path probe = dir.resolve("probe.sh");
         Files.writeString(probe, PROBE);
-        NonetdProcess d = NonetdProcess.withConfig(dir, "pool", "[Service]\nExecStart=/bin/bash /probe.sh\nHandoff=listen-fds\n[Container]\nBindReadOnly="
+        NonetdProcess d = NonetdProcess.withConfig(dir, "pool", "[Service]\n"
+                // The service's fd table, as ContainerIT reads it for cold sessions, then the probe.
+                + "ExecStart=/bin/bash /probe.sh\nHandoff=listen-fds\n[Container]\nBindReadOnly="
                 + probe + ":/probe.sh\n[Limits]\nRateLimit=infinity\n" + extra);
-        assertTrue(Client.exchange(d.port(), "wake\n").contains("got wake"));
-        if (warm > 0) d.awaitLog("warm container ready", warm, Duration.ofSeconds(30));
-        return d;
+        try {
+            assertTrue(Client.exchange(d.port(), "wake\n").contains("got wake"));
+            if (warm > 0) assertTrue(Host.eventually(30_000, () -> containers(d) == warm), "the pool fills to " + warm + ", found " + containers(d));
+            return d;
+        } catch (Exception | Error e) {
+            d.close();
+            throw e;
+        }
     }
 
     /** The containers of this daemon: nspawn processes under it. */
@@ -80,7 +85,13 @@ class PoolIT {
                     assertEquals("1", listen[0], out);
                     assertEquals(listen[1], listen[3], "LISTEN_PID is the service's own pid: " + out);
                     assertEquals("connection", listen[2], out);
-                    assertEquals("0 1 2 3", line(out, "fds"), "only stdio and the connection: " + out);
+                    java.util.Map<Integer, String> fds = ContainerIT.fdTable(out);
+                    // 255 is bash's own: the script it reads.
+                    assertEquals(List.of(0, 1, 2, 3, 255), List.copyOf(fds.keySet()), "only stdio and the connection: " + out);
+                    assertEquals("/probe.sh", fds.get(255));
+                    assertEquals("/dev/null", fds.get(0));
+                    assertTrue(fds.get(1).startsWith("pipe:[") && fds.get(1).equals(fds.get(2)), fds.toString());
+                    assertTrue(fds.get(3).startsWith("socket:["), fds.toString());
                     assertEquals("lo", line(out, "links"), "only loopback: " + out);
                     assertEquals("2", line(out, "seccomp"), out);
                     assertEquals("nothing", line(out, "found"), "a fresh root, nothing from earlier sessions: " + out);
@@ -114,7 +125,10 @@ class PoolIT {
         NonetdProcess d = start("[Pool]\nWarm=3\n", 3);
         List<String> machines = new ArrayList<>();
         try {
-            for (var m : d.awaitLog("warm container started for service 'pool', machine (\\S+),", 3, Duration.ofSeconds(30))) machines.add(m.group(1));
+            for (Host.Proc p : Host.matching("--machine=nonetd-pool-")) {
+                if (isDescendant(p.pid(), d.pid())) machines.add(p.cmdline().replaceFirst(".*--machine=(\\S+).*", "$1"));
+            }
+            assertEquals(3, machines.size(), machines.toString());
             assertEquals(0, d.stop(Duration.ofSeconds(20)));
         } finally {
             d.close();
@@ -130,12 +144,16 @@ class PoolIT {
 
     @Test
     void aBrokenPoolBacksOffAndConnectionsAreStillServed() throws Exception {
-        // nspawn refuses to bind a missing directory: every warm start fails, and so would a cold one.
+        // nspawn cannot bind onto a path below /dev/null: every warm start fails, and so would a cold one.
         Path probe = dir.resolve("probe.sh");
         Files.writeString(probe, PROBE);
         try (NonetdProcess d = NonetdProcess.withConfig(dir, "pool", "[Service]\nExecStart=/bin/bash /probe.sh\n[Container]\n"
-                + "BindReadOnly=/nonexistent-nonetd-dir:/x\n[Pool]\nWarm=1\n")) {
-            Client.exchange(d.port(), "wake\n"); // starts the daemon; the session itself fails like the pool
+                + "BindReadOnly=/usr:/dev/null/nonetd\n[Pool]\nWarm=1\n")) {
+            try {
+                Client.exchange(d.port(), "wake\n"); // starts the daemon; the session itself fails like the pool
+            } catch (java.io.IOException expected) {
+                // reset: the cold session failed too
+            }
             d.awaitLog("warm container of service 'pool' ended before it got a connection", 2, Duration.ofSeconds(30));
             d.awaitLog("2 failure\\(s\\) in a row, next start in 1000ms");
             assertTrue(d.process().isAlive(), "the daemon keeps serving");
