@@ -16,7 +16,6 @@ import io.nonetd.log.Journal;
 import io.nonetd.log.Log;
 import io.nonetd.net.ListenAddress;
 import io.nonetd.os.Fd;
-import io.nonetd.os.OsException;
 import io.nonetd.os.Seccomp;
 import io.nonetd.seccomp.SyscallPolicy;
 import io.nonetd.os.Poller;
@@ -41,6 +40,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // jnr-ffi's default generates bytecode for each native interface at load: ~120 ms of a
+        // socket-activated start, before the first connection is answered. Its reflection
+        // invoker costs nothing at start and a few microseconds a call, next to a container start.
+        System.setProperty("jnr.ffi.asm.enabled", "false");
         System.exit(run(args));
     }
 
@@ -78,6 +81,13 @@ public final class Main {
     }
 
     private static int serve(Options options) throws ConfigException, IOException {
+        // Compiled on a thread of its own while the sockets and configs are set up: under socket
+        // activation the first client waits for all of it.
+        java.util.concurrent.FutureTask<Seccomp.Program> filter = new java.util.concurrent.FutureTask<>(
+                () -> Seccomp.compile(Seccomp.load(), SyscallPolicy.defaultAction(), Seccomp.ACT_KILL_PROCESS, SyscallPolicy.rules()));
+        Thread compiler = new Thread(filter, "seccomp-compile");
+        compiler.setDaemon(true);
+        compiler.start();
         Host host = Host.detect();
         if (host.nspawn() == null) {
             Log.error("systemd-nspawn not found in /usr/bin or /bin; install the systemd-container package");
@@ -95,7 +105,7 @@ public final class Main {
         if (host.systemdBooted() || host.cgroups() != null) Log.info(limits);
         else Log.warning(limits);
         Log.useJournal(Journal.fromEnvironment(System.getenv())); // session records with fields; see Log.record
-        Helper helper = helper(listeners.stream().map(Listener::service).distinct().toList());
+        Helper helper = helper(listeners.stream().map(Listener::service).distinct().toList(), filter);
         Launcher launcher = new Launcher(host, helper, new UidRanges(RUNTIME.resolve("uid")));
         try (Poller poller = new Poller(); Notifier notifier = Notifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid())) {
             Daemon daemon = new Daemon(poller, host, launcher, listeners, options.leaveSessions(), notifier);
@@ -117,7 +127,7 @@ public final class Main {
      * warm pool). Without them sessions are just as confined, under nspawn's filter, only slower:
      * a warning, unless the config asked for Seccomp=precompiled explicitly.
      */
-    private static Helper helper(List<ServiceConfig> services) throws IOException {
+    private static Helper helper(List<ServiceConfig> services, java.util.concurrent.Future<Seccomp.Program> filter) throws IOException {
         boolean wanted = services.stream().anyMatch(s -> s.container().effectiveSeccomp() == ServiceConfig.Seccomp.PRECOMPILED || s.pool().warm() > 0);
         if (!wanted) return null;
         String explicit = services.stream().filter(s -> s.container().seccomp() == ServiceConfig.Seccomp.PRECOMPILED)
@@ -127,15 +137,15 @@ public final class Main {
             return unavailable(explicit, "nonetd-helper is neither next to the jar nor at " + Helper.INSTALLED);
         }
         byte[] bpf = null;
-        long t0 = System.nanoTime();
         try {
-            Seccomp.Program program = Seccomp.compile(Seccomp.load(), SyscallPolicy.defaultAction(), Seccomp.ACT_KILL_PROCESS, SyscallPolicy.rules());
+            Seccomp.Program program = filter.get();
             bpf = program.bpf();
-            Log.info(String.format("Syscall filter compiled in %.1fms: %d BPF instructions (%d syscalls unknown on this architecture)",
-                    (System.nanoTime() - t0) / 1e6, bpf.length / 8, program.unknown().size()));
-        } catch (OsException e) {
-            if (explicit != null) throw new IOException("Seccomp=precompiled in " + explicit + ", but the filter cannot be compiled: " + e.getMessage());
-            Log.warning("Failed to compile the syscall filter: " + e.getMessage() + "; sessions use nspawn's filter");
+            Log.info(String.format("Syscall filter compiled: %d BPF instructions (%d syscalls unknown on this architecture)",
+                    bpf.length / 8, program.unknown().size()));
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.toString();
+            if (explicit != null) throw new IOException("Seccomp=precompiled in " + explicit + ", but the filter cannot be compiled: " + why);
+            Log.warning("Failed to compile the syscall filter: " + why + "; sessions use nspawn's filter");
         }
         try {
             return Helper.prepare(RUNTIME, binary, bpf);
