@@ -43,7 +43,7 @@ public final class Main {
         // jnr-ffi's default generates bytecode for each native interface at load: ~120 ms of a
         // socket-activated start, before the first connection is answered. Its reflection
         // invoker costs nothing at start and a few microseconds a call, next to a container start.
-        System.setProperty("jnr.ffi.asm.enabled", "false");
+        if (System.getProperty("jnr.ffi.asm.enabled") == null) System.setProperty("jnr.ffi.asm.enabled", "false");
         System.exit(run(args));
     }
 

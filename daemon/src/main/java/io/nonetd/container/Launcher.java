@@ -48,7 +48,7 @@ public final class Launcher {
      */
     public Session launch(String id, ServiceConfig config, Peer peer, Fd conn) throws OsException {
         Started s = start(id, config, peer, conn, false);
-        return new Session(id, config, peer, s.machine, s.child, s.output, s.cgroup, s.uidBase);
+        return new Session(id, config, peer, s.machine, s.child, s.output, s.cgroup, s.uidBase, null);
     }
 
     /** Starts a container that waits for its connection (see {@link Warm}). */
@@ -66,15 +66,16 @@ public final class Launcher {
 
     /**
      * Gives {@code conn} and the peer's environment to a warm container, which becomes the
-     * session. The caller keeps ownership of {@code conn} and closes it right after.
+     * session. The caller keeps ownership of {@code conn} and closes it right after. The session
+     * keeps the handoff socket until the helper closes its end (end of file): closing ours while
+     * the helper's "ready" byte is unread would make the kernel reset the helper's end
+     * (ECONNRESET) before it reads the connection.
      */
     public Session handoff(Warm w, Peer peer, Fd conn) throws OsException {
         StringBuilder env = new StringBuilder();
         for (Map.Entry<String, String> e : peer.environment().entrySet()) env.append(e.getKey()).append('=').append(e.getValue()).append('\0');
-        try (Fd channel = w.channel()) {
-            HandoffChannel.send(channel, conn, env.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        return new Session(w.id(), w.config(), peer, w.machine(), w.child(), w.output(), w.cgroup(), w.uidBase());
+        HandoffChannel.send(w.channel(), conn, env.toString().getBytes(StandardCharsets.UTF_8));
+        return new Session(w.id(), w.config(), peer, w.machine(), w.child(), w.output(), w.cgroup(), w.uidBase(), w.channel());
     }
 
     /** A session's or warm container's uid range is free again (its processes are all gone). */

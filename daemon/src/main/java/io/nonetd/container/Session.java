@@ -21,16 +21,19 @@ public final class Session implements AutoCloseable {
     private final Fd output;
     private final SessionCgroup cgroup;
     private final long uidBase;
+    private final Fd handoff;
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
 
     /** A session an earlier daemon started: no output pipe, and only a pidfd to watch it. */
     public static Session adopted(Leftover l, ServiceConfig config, SessionCgroup cgroup) throws io.nonetd.os.OsException {
-        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null, cgroup, l.uidBase());
+        return new Session(l.id(), config, l.peer(), l.machine(), Child.watch(l.pid()), null, cgroup, l.uidBase(), null);
     }
 
-    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output, SessionCgroup cgroup, long uidBase) {
+    Session(String id, ServiceConfig config, Peer peer, String machine, Child child, Fd output, SessionCgroup cgroup, long uidBase,
+            Fd handoff) {
         this.cgroup = cgroup;
+        this.handoff = handoff;
         this.uidBase = uidBase;
         this.id = id;
         this.config = config;
@@ -73,6 +76,11 @@ public final class Session implements AutoCloseable {
         return System.nanoTime() - startNanos;
     }
 
+    /** The warm pool's handoff socket, until the helper has closed its end; null for a cold session. */
+    public Fd handoff() {
+        return handoff;
+    }
+
     /** The first uid of the range nonetd gave this session, or -1 (nspawn picked, or no user namespace). */
     public long uidBase() {
         return uidBase;
@@ -92,5 +100,6 @@ public final class Session implements AutoCloseable {
     public void close() {
         child.close();
         if (output != null) output.close();
+        if (handoff != null) handoff.close();
     }
 }

@@ -12,6 +12,7 @@ import io.nonetd.log.Log;
 import io.nonetd.net.Peer;
 import io.nonetd.os.ExitStatus;
 import io.nonetd.os.Fd;
+import io.nonetd.os.HandoffChannel;
 import io.nonetd.os.OsException;
 import io.nonetd.os.Poller;
 import io.nonetd.os.ProcessTree;
@@ -155,12 +156,29 @@ final class Sessions implements Gate.Starter {
         spawnTimes.add(System.nanoTime() - t0);
         served++;
         Session started = s;
-        Running r = new Running(s, gate, source, peer.family() == Peer.Family.UNIX ? null : Sockets.inode(conn), warm == null ? null : warm.relay);
+        // The socket's inode finds the connection in the container later: for the journal's byte counts and IdleTimeoutSec=.
+        boolean watchBytes = peer.family() != Peer.Family.UNIX && (Log.hasJournal() || service.limits().idleTimeout() != null);
+        Running r = new Running(s, gate, source, watchBytes ? Sockets.inode(conn) : null, warm == null ? null : warm.relay);
         running.put(s.id(), r);
         poller.register(s.output(), Poller.POLLIN, events -> {
             if (!r.relay.pump()) poller.unregister(started.output());
         });
         poller.register(s.child().pidfd(), Poller.POLLIN, events -> ended(r));
+        if (s.handoff() != null) {
+            // Read the helper's "ready" byte if it is still there; at end of file the helper has the connection.
+            poller.register(s.handoff(), Poller.POLLIN, events -> {
+                boolean open;
+                try {
+                    open = HandoffChannel.readReady(started.handoff());
+                } catch (OsException e) {
+                    open = false;
+                }
+                if (!open) {
+                    poller.unregister(started.handoff());
+                    started.handoff().close();
+                }
+            });
+        }
         Log.record(s.tag() + " session start: peer " + peer + ", service '" + service.name() + "', machine " + s.machine() + ", pid " + s.child().pid()
                         + (warm != null ? ", from the warm pool" : launcher.precompiled(service) ? ", fast spawn" : ""),
                 SessionRecords.start(info(r)));
@@ -317,6 +335,7 @@ final class Sessions implements Gate.Starter {
         }
         if (status == null) return; // spurious wakeup: still running
         poller.unregister(s.child().pidfd());
+        if (s.handoff() != null) poller.unregister(s.handoff());
         cancelLimits(r);
         poller.cancel(r.sampleTimer);
         if (r.relay != null) {

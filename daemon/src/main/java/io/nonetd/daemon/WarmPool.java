@@ -32,6 +32,11 @@ import java.util.function.IntSupplier;
  */
 final class WarmPool {
     static final long FIRST_RETRY_NANOS = 500_000_000L, MAX_RETRY_NANOS = 30_000_000_000L;
+    /**
+     * A replacement starts this long after a container was taken: nspawn's start takes a core
+     * for ~20 ms, and right away it would compete with the session that was just handed over.
+     */
+    static final long REFILL_DELAY_NANOS = 25_000_000L;
 
     /** A waiting container and what the pool tracks about it. */
     static final class Entry {
@@ -102,7 +107,7 @@ final class WarmPool {
         poller.unregister(pick.warm.channel());
         poller.unregister(pick.warm.output());
         poller.unregister(pick.warm.child().pidfd());
-        requestFill();
+        poller.schedule(System.nanoTime() + REFILL_DELAY_NANOS, this::requestFill);
         return pick;
     }
 

@@ -39,22 +39,21 @@ public final class HandoffChannel {
     /** Sends {@code conn} and {@code environment} in one message; never blocks (the socket buffer is empty). */
     public static void send(Fd ours, Fd conn, byte[] environment) throws OsException {
         byte[] data = environment.length == 0 ? new byte[] {0} : environment;
-        Pointer buf = Native.allocate(data.length);
-        buf.put(0, data, 0, data.length);
-        Pointer iov = Native.allocate(IOVEC);
-        iov.putAddress(0, buf.address());
-        iov.putLong(8, data.length);
-        Pointer control = Native.allocate(CMSG_SPACE_1);
-        control.putLong(0, CMSG_LEN_1);
-        control.putInt(8, Native.SOL_SOCKET);
-        control.putInt(12, SCM_RIGHTS);
-        control.putInt(16, conn.fd());
-        Pointer msg = Native.allocate(MSGHDR);
-        msg.putAddress(16, iov.address());
-        msg.putLong(24, 1);
-        msg.putAddress(32, control.address());
-        msg.putLong(40, CMSG_SPACE_1);
-        long n = Native.C.sendmsg(ours.fd(), msg, Native.MSG_DONTWAIT | Native.MSG_NOSIGNAL);
+        // One native block, on the hot path of every pooled session: msghdr | iovec | cmsghdr | data.
+        int iovAt = MSGHDR, controlAt = iovAt + IOVEC, dataAt = controlAt + CMSG_SPACE_1;
+        Pointer block = Native.allocate(dataAt + data.length);
+        block.put(dataAt, data, 0, data.length);
+        block.putAddress(iovAt, block.address() + dataAt);
+        block.putLong(iovAt + 8, data.length);
+        block.putLong(controlAt, CMSG_LEN_1);
+        block.putInt(controlAt + 8, Native.SOL_SOCKET);
+        block.putInt(controlAt + 12, SCM_RIGHTS);
+        block.putInt(controlAt + 16, conn.fd());
+        block.putAddress(16, block.address() + iovAt);
+        block.putLong(24, 1);
+        block.putAddress(32, block.address() + controlAt);
+        block.putLong(40, CMSG_SPACE_1);
+        long n = Native.C.sendmsg(ours.fd(), block, Native.MSG_DONTWAIT | Native.MSG_NOSIGNAL);
         if (n < 0) {
             int e = Native.errno();
             throw new OsException("sendmsg(" + ours + ") of the connection", e, Native.describe(e));

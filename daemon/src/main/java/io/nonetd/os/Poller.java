@@ -44,9 +44,12 @@ public final class Poller implements AutoCloseable {
         watches.put(fd.fd(), new Watch(events, handler));
     }
 
-    /** Stops watching {@code fd}; call it before closing the fd, whose number may be reused. */
+    /**
+     * Stops watching {@code fd}; call it before closing the fd, whose number may be reused. A
+     * closed fd is ignored: its number may belong to another fd by now.
+     */
     public void unregister(Fd fd) {
-        watches.remove(fd.number());
+        if (fd.isOpen()) watches.remove(fd.number());
     }
 
     /** Runs {@code action} on the loop thread at {@code nanoTime >= deadline}; returns a handle for {@link #cancel}. */
