@@ -17,7 +17,7 @@ import io.nonetd.log.Log;
 import io.nonetd.net.ListenAddress;
 import io.nonetd.os.Fd;
 import io.nonetd.os.Seccomp;
-import io.nonetd.seccomp.SyscallPolicy;
+import io.nonetd.seccomp.FilterCache;
 import io.nonetd.os.Poller;
 import io.nonetd.os.Sockets;
 import java.io.IOException;
@@ -44,6 +44,7 @@ public final class Main {
         // socket-activated start, before the first connection is answered. Its reflection
         // invoker costs nothing at start and a few microseconds a call, next to a container start.
         if (System.getProperty("jnr.ffi.asm.enabled") == null) System.setProperty("jnr.ffi.asm.enabled", "false");
+        NativeStub.useCached(cacheDirectory());
         System.exit(run(args));
     }
 
@@ -81,11 +82,13 @@ public final class Main {
     }
 
     private static int serve(Options options) throws ConfigException, IOException {
-        // Compiled on a thread of its own while the sockets and configs are set up: under socket
-        // activation the first client waits for all of it.
-        java.util.concurrent.FutureTask<Seccomp.Program> filter = new java.util.concurrent.FutureTask<>(
-                () -> Seccomp.compile(Seccomp.load(), SyscallPolicy.defaultAction(), Seccomp.ACT_KILL_PROCESS, SyscallPolicy.rules()));
-        Thread compiler = new Thread(filter, "seccomp-compile");
+        // On a thread of its own while the sockets and configs are set up (under socket activation
+        // the first client waits for all of it): load libc's binding, then the filter (cached).
+        java.util.concurrent.FutureTask<Seccomp.Program> filter = new java.util.concurrent.FutureTask<>(() -> {
+            Sockets.warmUp();
+            return FilterCache.load(cacheDirectory());
+        });
+        Thread compiler = new Thread(filter, "start-up");
         compiler.setDaemon(true);
         compiler.start();
         Host host = Host.detect();
@@ -140,8 +143,8 @@ public final class Main {
         try {
             Seccomp.Program program = filter.get();
             bpf = program.bpf();
-            Log.info(String.format("Syscall filter compiled: %d BPF instructions (%d syscalls unknown on this architecture)",
-                    bpf.length / 8, program.unknown().size()));
+            Log.info("Syscall filter ready: " + bpf.length / 8 + " BPF instructions"
+                    + (program.unknown().isEmpty() ? "" : ", " + program.unknown().size() + " listed syscalls unknown on this architecture"));
         } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
             String why = e.getCause() != null ? e.getCause().getMessage() : e.toString();
             if (explicit != null) throw new IOException("Seccomp=precompiled in " + explicit + ", but the filter cannot be compiled: " + why);
@@ -152,6 +155,14 @@ public final class Main {
         } catch (IOException e) {
             return unavailable(explicit, "cannot set up " + RUNTIME + ": " + e.getMessage());
         }
+    }
+
+    /** systemd's CacheDirectory= ($CACHE_DIRECTORY), else /var/cache/nonetd when it exists; null: no cache. */
+    static Path cacheDirectory() {
+        String fromSystemd = System.getenv("CACHE_DIRECTORY");
+        if (fromSystemd != null && !fromSystemd.isEmpty()) return Path.of(fromSystemd.split(":")[0]);
+        Path dflt = Path.of("/var/cache/nonetd");
+        return java.nio.file.Files.isDirectory(dflt) ? dflt : null;
     }
 
     private static Helper unavailable(String explicit, String why) throws IOException {

@@ -19,6 +19,7 @@ public final class Seccomp {
         int seccomp_rule_add_array(Pointer ctx, int action, int syscall, int argCount, Pointer args);
         int seccomp_export_bpf(Pointer ctx, int fd);
         int seccomp_attr_set(Pointer ctx, int attr, int value);
+        Pointer seccomp_version();
         void seccomp_release(Pointer ctx);
     }
 
@@ -64,6 +65,12 @@ public final class Seccomp {
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             throw new OsException("load libseccomp.so.2", 0, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** libseccomp's version, "2.5.4". */
+    public static String version(Lib lib) {
+        Pointer v = lib.seccomp_version();
+        return v == null ? "unknown" : v.getInt(0) + "." + v.getInt(4) + "." + v.getInt(8);
     }
 
     /**

@@ -13,6 +13,11 @@ import jnr.ffi.byref.IntByReference;
 public final class Sockets {
     private Sockets() {}
 
+    /** Loads the libc binding now (on a start-up thread), so that the first accept does not wait for it. */
+    public static void warmUp() {
+        Native.C.getClass();
+    }
+
     /** An accepted connection and who is on the other end. The caller owns {@code conn}. */
     public record Accepted(Fd conn, Peer peer) {}
 
