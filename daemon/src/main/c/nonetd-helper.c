@@ -11,6 +11,11 @@
  *       environment ("KEY=VALUE\0" ...). Then as exec. End of file means the pool was drained:
  *       exit 0 without running anything.
  *
+ *   nonetd-helper nspawn [--cgroup PROCS]... -- NSPAWN [ARG...]
+ *       On the host, between nonetd and systemd-nspawn: join each cgroup (write our pid to its
+ *       cgroup.procs; any failure and nothing runs), set LISTEN_PID to our pid when LISTEN_FDS is
+ *       set (sd_listen_fds: nspawn forwards fd 3 only when LISTEN_PID is its own), exec NSPAWN.
+ *
  * --stdio      the connection becomes stdin and stdout (inetd style), LISTEN_* are removed;
  *              otherwise it stays fd 3 with LISTEN_FDS=1, LISTEN_PID=<own pid>, LISTEN_FDNAMES.
  * --filter F   F is a classic-BPF seccomp program (struct sock_filter[]) compiled by nonetd; it is
@@ -45,7 +50,8 @@ static int fail(const char *what) {
 }
 
 static int usage(void) {
-    fputs("usage: nonetd-helper exec|wait [--filter FILE] [--drop-caps] [--stdio] -- COMMAND [ARG...]\n", stderr);
+    fputs("usage: nonetd-helper exec|wait [--filter FILE] [--drop-caps] [--stdio] -- COMMAND [ARG...]\n"
+          "       nonetd-helper nspawn [--cgroup PROCS]... -- NSPAWN [ARG...]\n", stderr);
     return 2;
 }
 
@@ -184,8 +190,35 @@ static int install_filter(struct sock_fprog *prog) {
     return 0;
 }
 
+/* Host mode: see the header. */
+static int host_nspawn(int argc, char **argv) {
+    int i = 2;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--cgroup") != 0 || i + 1 >= argc) return usage();
+        const char *procs = argv[++i];
+        int fd = open(procs, O_WRONLY | O_CLOEXEC);
+        char pid[24];
+        int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+        if (fd < 0 || write(fd, pid, (size_t)len) != len) {
+            fprintf(stderr, "nonetd: cannot join the session's cgroups (%s): %s\n", procs, strerror(errno));
+            return 1;
+        }
+        close(fd);
+    }
+    if (i + 1 >= argc) return usage();
+    if (getenv("LISTEN_FDS")) {
+        char pid[24];
+        snprintf(pid, sizeof pid, "%ld", (long)getpid());
+        if (setenv("LISTEN_PID", pid, 1) < 0) return fail("setenv");
+    }
+    execv(argv[i + 1], argv + i + 1);
+    fprintf(stderr, "nonetd-helper: cannot execute '%s': %s\n", argv[i + 1], strerror(errno));
+    return 127;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) return usage();
+    if (strcmp(argv[1], "nspawn") == 0) return host_nspawn(argc, argv);
     int wait_mode = strcmp(argv[1], "wait") == 0;
     if (!wait_mode && strcmp(argv[1], "exec") != 0) return usage();
     const char *filter = NULL;

@@ -27,6 +27,11 @@ public record Helper(Path dir, boolean filter) {
         return IN_CONTAINER + "/" + BINARY;
     }
 
+    /** The helper's copy on the host, which runs nspawn. */
+    public String binaryOnHost() {
+        return dir.resolve(BINARY).toString();
+    }
+
     public String filterInContainer() {
         return IN_CONTAINER + "/" + FILTER;
     }

@@ -139,13 +139,21 @@ public final class NspawnCommand {
         }
         nspawn.addAll(config.service().execStart());
 
-        List<String> argv = new ArrayList<>(List.of(host.shell(), "-c", hostShim(joinCgroups)));
+        List<String> argv = new ArrayList<>();
+        if (mode.helper() != null) {
+            // The static helper does the shim's job (cgroups, LISTEN_PID) a millisecond faster than a shell.
+            argv.addAll(List.of(mode.helper().binaryOnHost(), "nspawn"));
+            for (String procs : joinCgroups) argv.addAll(List.of("--cgroup", procs));
+            argv.add("--");
+        } else {
+            argv.addAll(List.of(host.shell(), "-c", hostShim(joinCgroups)));
+        }
         argv.addAll(nspawn);
         List<String> env = new ArrayList<>(List.of(PATH));
         if (!onStdio) env.add("LISTEN_FDS=1");
         // nspawn's own filter off: the helper installs ours, and root inside is an unprivileged host uid.
         if (precompiled) env.add("SYSTEMD_SECCOMP=0");
-        return new Launch(host.shell(), argv, List.copyOf(env), onStdio);
+        return new Launch(argv.get(0), argv, List.copyOf(env), onStdio);
     }
 
     /**

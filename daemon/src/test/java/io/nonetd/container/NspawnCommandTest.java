@@ -120,12 +120,14 @@ class NspawnCommandTest {
         NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.STDIO, EMBEDDED), "i", "m", Peer.inet("1.2.3.4", 1), NOT_BOOTED, List.of(), mode);
         assertEquals(List.of(NspawnCommand.PATH, "LISTEN_FDS=1", "SYSTEMD_SECCOMP=0"), l.env());
         List<String> argv = l.argv();
+        assertEquals("/run/nonetd/helper.42/nonetd-helper", l.path(), "the static helper runs nspawn, not a shell");
+        assertEquals(List.of("/run/nonetd/helper.42/nonetd-helper", "nspawn", "--", "/usr/bin/systemd-nspawn"), argv.subList(0, 4));
         assertTrue(argv.contains("--bind-ro=/run/nonetd/helper.42:/run/nonetd"));
         assertTrue(argv.contains("--private-users=1879048192:65536"), "nonetd's own range instead of pick");
         assertTrue(argv.contains("--drop-capability=" + NspawnCommand.DROPPED_BEFORE_HELPER));
         assertFalse(NspawnCommand.DROPPED_BEFORE_HELPER.contains("CAP_SETPCAP"), "the helper needs it to drop everything");
         assertEquals(List.of("--", "/run/nonetd/nonetd-helper", "exec", "--filter", "/run/nonetd/filter.bpf", "--drop-caps", "--stdio", "--",
-                "/bin/cat", "-u"), argv.subList(argv.indexOf("--"), argv.size()));
+                "/bin/cat", "-u"), payload(argv));
         assertFalse(argv.contains("--setenv=LISTEN_FDNAMES=connection"), "the helper sets LISTEN_* itself");
     }
 
@@ -146,12 +148,21 @@ class NspawnCommandTest {
     @Test
     void aWarmContainerWaitsForItsConnectionAndPeer() {
         NspawnCommand.Mode mode = new NspawnCommand.Mode(HELPER, true, null);
-        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.LISTEN_FDS, EMBEDDED), "0000cafe", "m", null, NOT_BOOTED, List.of(), mode);
+        NspawnCommand.Launch l = NspawnCommand.build(service(ServiceConfig.Handoff.LISTEN_FDS, EMBEDDED), "0000cafe", "m", null, NOT_BOOTED,
+                List.of("/sys/fs/cgroup/pids/nonetd/0000cafe/cgroup.procs"), mode);
         List<String> argv = l.argv();
         assertTrue(argv.stream().noneMatch(a -> a.startsWith("--setenv=REMOTE_")), "the peer comes with the connection");
         assertTrue(argv.contains("--setenv=NONETD_SESSION=0000cafe"));
+        assertEquals(List.of("/run/nonetd/helper.42/nonetd-helper", "nspawn", "--cgroup", "/sys/fs/cgroup/pids/nonetd/0000cafe/cgroup.procs", "--"),
+                argv.subList(0, 5), "the helper joins the session's cgroups before it execs nspawn");
         assertEquals(List.of("--", "/run/nonetd/nonetd-helper", "wait", "--filter", "/run/nonetd/filter.bpf", "--drop-caps", "--", "/bin/cat", "-u"),
-                argv.subList(argv.indexOf("--"), argv.size()));
+                payload(argv));
         assertFalse(l.connectionOnStdio(), "fd 3 is the handoff socket");
+    }
+
+    /** From nspawn's own "--" on: what runs inside the container. */
+    static List<String> payload(List<String> argv) {
+        int nspawn = argv.indexOf("/usr/bin/systemd-nspawn");
+        return argv.subList(nspawn + argv.subList(nspawn, argv.size()).indexOf("--"), argv.size());
     }
 }
