@@ -308,11 +308,19 @@ echo_round_trip() {
     expect "$c" "hello from the host" || { service_diagnostics; return 1; }
     exec {c}>&-
     inside systemctl is-active --quiet nonetd@echo.service || fail "nonetd@echo.service is not active"
-    # jffi extracts its stub, loads it and deletes the file; the JVM's mappings still show it.
+    # jffi's stub is kept in the unit's CacheDirectory= (extracted once, see NativeStub), never in
+    # /tmp, which may be noexec; the JVM's mappings show where it came from.
     local pid
     pid=$(inside systemctl show -P MainPID nonetd@echo.service)
-    inside grep -q ' /run/nonetd/echo/jffi' "/proc/$pid/maps" \
-        || fail "the JVM (pid $pid) did not load jffi from /run/nonetd/echo (RuntimeDirectory=)"
+    inside grep -q ' /var/cache/nonetd/jffi-[0-9-]*/libjffi' "/proc/$pid/maps" \
+        || fail "the JVM (pid $pid) did not load jffi from /var/cache/nonetd (CacheDirectory=)"
+    # Fast spawn under systemd as PID 1: the session ran through nonetd-helper with nonetd's filter.
+    local i
+    for i in $(seq 1 50); do
+        inside journalctl -u nonetd@echo.service --no-pager | grep -q 'session start: .*fast spawn' && break
+        [ "$i" = 50 ] && { service_diagnostics; fail "the session did not start with fast spawn"; }
+        sleep 0.2
+    done
 }
 
 # The next steps share one connection, $held, opened by the main shell.
