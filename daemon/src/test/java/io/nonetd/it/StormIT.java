@@ -43,7 +43,8 @@ class StormIT {
 
             AtomicInteger[] result = storm(d.port(), CLIENTS, PER_CLIENT);
             int served = result[0].get(), refused = result[1].get(), other = result[2].get();
-            assertEquals(0, other, "every connection gets 'ok' or the refusal message");
+            assertEquals(0, other, "every connection gets 'ok' or the refusal message; the daemon said:\n"
+                    + String.join("\n", d.log().stream().filter(l -> l.matches("<[0-4]>.*|.*output: .*") && !l.contains("refused: peer")).toList()));
             assertEquals(CLIENTS * PER_CLIENT, served + refused);
             // 100 clients against 32 places and 40 queue slots: both paths must have been taken.
             assertTrue(served >= 32 && refused > 0, served + " served, " + refused + " refused");
