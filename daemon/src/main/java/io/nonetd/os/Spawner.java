@@ -1,5 +1,6 @@
 package io.nonetd.os;
 
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,7 +66,15 @@ public final class Spawner {
 
             IntByReference pid = new IntByReference();
             List<Pointer> keepAlive = new ArrayList<>();
-            rc = c.posix_spawn(pid, path, actions, attr, stringArray(argv, keepAlive), stringArray(env, keepAlive));
+            try {
+                rc = c.posix_spawn(pid, path, actions, attr, stringArray(argv, keepAlive), stringArray(env, keepAlive));
+            } finally {
+                // The char*[] arrays point at the strings' native memory, which the JVM frees once
+                // their Pointers are unreachable; nothing after the call uses keepAlive, so without
+                // this fence a GC during posix_spawn could free the argv under it (seen: EFAULT and
+                // garbage arguments, about 1 in 4,000 starts under load).
+                Reference.reachabilityFence(keepAlive);
+            }
             if (rc != 0) throw new OsException("posix_spawn('" + path + "')", rc, Native.describe(rc));
             return pid.intValue();
         } finally {
