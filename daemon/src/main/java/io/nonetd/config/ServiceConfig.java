@@ -56,6 +56,7 @@ public record ServiceConfig(String name, String source, Service service, Contain
     public record Container(Path directory, String volatileMode, boolean readOnly, String privateUsers, List<Bind> binds,
                             boolean hasShell, long tmpfsSize, Seccomp seccomp) {
         public static final long DEFAULT_TMPFS_SIZE = 64L << 20;
+        private static final java.util.regex.Pattern UID_RANGE = java.util.regex.Pattern.compile("\\d+(:\\d+)?");
 
         /** With Seccomp= unset: chosen by {@link #effectiveSeccomp}. */
         public Container(Path directory, String volatileMode, boolean readOnly, String privateUsers, List<Bind> binds,
@@ -90,7 +91,7 @@ public record ServiceConfig(String name, String source, Service service, Contain
             String u = effectivePrivateUsers();
             if (u == null) return false;
             if (u.equals("pick")) return true;
-            return u.matches("\\d+(:\\d+)?") && Long.parseLong(u.replaceFirst(":.*", "")) > 0;
+            return UID_RANGE.matcher(u).matches() && Long.parseLong(u.replaceFirst(":.*", "")) > 0;
         }
 
         public boolean embedded() {

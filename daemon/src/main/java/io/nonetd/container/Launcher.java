@@ -2,6 +2,7 @@ package io.nonetd.container;
 
 import io.nonetd.cgroup.SessionCgroup;
 import io.nonetd.config.ServiceConfig;
+import io.nonetd.log.Log;
 import io.nonetd.net.Peer;
 import io.nonetd.os.Child;
 import io.nonetd.os.Fd;
@@ -10,7 +11,10 @@ import io.nonetd.os.OsException;
 import io.nonetd.os.Pipe;
 import io.nonetd.os.Spawner;
 import io.nonetd.os.Spawner.Placement;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -78,8 +82,22 @@ public final class Launcher {
         return new Session(w.id(), w.config(), peer, w.machine(), w.child(), w.output(), w.cgroup(), w.uidBase(), w.channel());
     }
 
-    /** A session's or warm container's uid range is free again (its processes are all gone). */
-    public void release(long uidBase) {
+    /**
+     * Everything a session or warm container held, once its processes are all gone: its cgroups,
+     * its uid range, and the machine directory a killed nspawn leaves behind. Logs what fails.
+     */
+    public void cleanUp(String tag, String machine, SessionCgroup cgroup, long uidBase) {
+        if (cgroup != null && !cgroup.remove()) Log.warning(tag + " Failed to remove the container's cgroups, ignoring");
+        release(uidBase);
+        Path dir = Host.propagateDir(machine);
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            Log.warning(tag + " Failed to remove '" + dir + "': " + e.getMessage() + ", ignoring");
+        }
+    }
+
+    private void release(long uidBase) {
         if (uids != null && uidBase >= 0) uids.release(uidBase);
     }
 

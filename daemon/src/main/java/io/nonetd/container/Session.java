@@ -91,9 +91,9 @@ public final class Session implements AutoCloseable {
         return "[" + id + "]";
     }
 
-    /** Kills what is left in the session's cgroups and removes them; true when there was nothing to do or it worked. */
-    public boolean removeCgroup() {
-        return cgroup == null || cgroup.remove();
+    /** The session's own cgroups; null when systemd's scope carries the limits. */
+    public SessionCgroup cgroup() {
+        return cgroup;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.nonetd.admission.Source;
 import io.nonetd.cgroup.CgroupLayout;
 import io.nonetd.cgroup.SessionCgroup;
 import io.nonetd.config.ServiceConfig;
-import io.nonetd.container.Host;
 import io.nonetd.container.Launcher;
 import io.nonetd.container.Leftover;
 import io.nonetd.container.Session;
@@ -19,9 +18,6 @@ import io.nonetd.os.ProcessTree;
 import io.nonetd.os.Signals;
 import io.nonetd.os.Sockets;
 import io.nonetd.os.TcpInfo;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -344,9 +340,7 @@ final class Sessions implements Gate.Starter {
         }
         s.close();
         running.remove(s.id());
-        if (!s.removeCgroup()) Log.warning(s.tag() + " Failed to remove the session's cgroups, ignoring");
-        launcher.release(s.uidBase());
-        removeLeftovers(s.tag(), s.machine());
+        launcher.cleanUp(s.tag(), s.machine(), s.cgroup(), s.uidBase());
         String reason = r.endReason == null ? "exited" : r.endReason;
         Log.record(String.format("%s session end: peer %s, service '%s', after %.3fs, %s%s", s.tag(), s.peer(),
                 s.config().name(), s.elapsedNanos() / 1e9, status, r.endReason == null ? "" : ", " + r.endReason),
@@ -355,16 +349,6 @@ final class Sessions implements Gate.Starter {
         r.gate.ended(r.source);
         WarmPool pool = pools.get(r.gate);
         if (pool != null) pool.requestFill();
-    }
-
-    /** A killed nspawn leaves its propagation directory behind; an orderly exit removes it. */
-    static void removeLeftovers(String tag, String machine) {
-        Path dir = Host.propagateDir(machine);
-        try {
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            Log.warning(tag + " Failed to remove '" + dir + "': " + e.getMessage() + ", ignoring");
-        }
     }
 
     private static String seconds(Duration d) {

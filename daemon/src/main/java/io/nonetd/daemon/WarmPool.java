@@ -208,9 +208,7 @@ final class WarmPool {
         w.child().close();
         w.output().close();
         w.channel().close();
-        if (w.cgroup() != null && !w.cgroup().remove()) Log.warning(w.tag() + " Failed to remove the warm container's cgroups, ignoring");
-        launcher.release(w.uidBase());
-        Sessions.removeLeftovers(w.tag(), w.machine());
+        launcher.cleanUp(w.tag(), w.machine(), w.cgroup(), w.uidBase());
     }
 
     /** Kills every container of the pool (the daemon's stop timed out). */
